@@ -1,0 +1,1 @@
+"""Plain-Python API clients for the sources samepage reads. No Dagster, no warehouse."""

@@ -1,0 +1,24 @@
+"""Errors a connector raises. Messages carry the API's own words, never a credential."""
+
+
+class ConnectorError(Exception):
+    """Base class for every error a connector raises on purpose."""
+
+
+class ApiError(ConnectorError):
+    """The API answered with an error that retrying cannot fix (or retries ran out)."""
+
+    def __init__(self, api: str, status: int, message: str, url: str) -> None:
+        super().__init__(f"{api} API error {status} on {url}: {message}")
+        self.api = api
+        self.status = status
+        self.message = message
+        self.url = url
+
+
+class AuthenticationError(ConnectorError):
+    """The credentials were refused."""
+
+
+class PaginationLoopError(ConnectorError):
+    """An API handed back a cursor it had already handed out: paging would never end."""

@@ -1,0 +1,129 @@
+"""The one place for transport policy: timeouts, retries with back-off, rate limits, redaction.
+
+Every client builds its ``requests`` session here, so all APIs behave the same under faults.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from connectors.errors import ApiError
+from connectors.rate_limit import SlidingWindowLimiter
+from connectors.redaction import redact
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout,
+                     requests.exceptions.ChunkedEncodingError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    backoff_base_seconds: float = 0.5
+    backoff_cap_seconds: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential back-off with full jitter (attempt counts from 1)."""
+        ceiling = min(self.backoff_cap_seconds, self.backoff_base_seconds * 2 ** (attempt - 1))
+        return random.uniform(0, ceiling)
+
+
+@dataclass
+class SessionStats:
+    calls: int = 0
+    retries: int = 0
+
+
+class ApiSession(requests.Session):
+    """A ``requests.Session`` that retries what retrying can fix and raises ``ApiError`` otherwise.
+
+    A response counts as good only when its body parses as JSON (when it claims to be JSON), so a
+    body cut short in transit is retried like a dropped connection.
+    """
+
+    def __init__(self, api_name: str, *, timeout: float, retry: RetryPolicy,
+                 limiter: SlidingWindowLimiter | None, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.api_name = api_name
+        self.timeout = timeout
+        self.retry = retry
+        self.limiter = limiter
+        self.secrets = secrets
+        self.stats = SessionStats()
+        self.headers["User-Agent"] = "samepage/0.1 (+https://github.com/samepage)"
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any,
+                **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        method, url = str(method), str(url)
+        status = 0
+        for attempt in range(1, self.retry.max_attempts + 1):
+            if self.limiter is not None:
+                self.limiter.acquire()
+            self.stats.calls += 1
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except _TRANSPORT_ERRORS as exc:
+                problem = f"{type(exc).__name__}"
+                retry_after = None
+            else:
+                status = response.status_code
+                problem, retry_after = self._problem(response)
+                if problem is None:
+                    # Success, or an error retrying cannot fix: the caller turns that into an
+                    # ApiError carrying the API's own message.
+                    return response
+            if attempt == self.retry.max_attempts:
+                raise ApiError(self.api_name, status,
+                               f"gave up after {attempt} attempts: {problem}", _safe_url(url))
+            delay = retry_after if retry_after is not None else self.retry.delay(attempt)
+            self.stats.retries += 1
+            log.warning("%s %s %s: %s; retry %d in %.2fs", self.api_name, method,
+                        _safe_url(url), redact(problem, self.secrets), attempt, delay)
+            time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _problem(response: requests.Response) -> tuple[str | None, float | None]:
+        """What is wrong that retrying may fix, and how long the API asks us to wait."""
+        if response.status_code in RETRYABLE_STATUSES:
+            retry_after = response.headers.get("Retry-After")
+            try:
+                seconds = float(retry_after) if retry_after else None
+            except ValueError:  # an HTTP-date: fall back to our own back-off
+                seconds = None
+            return f"HTTP {response.status_code}", seconds
+        if response.ok and "json" in response.headers.get("Content-Type", ""):
+            try:
+                response.json()
+            except ValueError:
+                return "unparsable JSON body (truncated in transit?)", None
+        return None, None
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its query string: queries can be long and may hold identifiers."""
+    return url.split("?", 1)[0]
+
+
+def build_session(api_name: str, *, timeout: float = 30.0, retry: RetryPolicy | None = None,
+                  rate_limit: tuple[int, float] | None = None,
+                  secrets: tuple[str, ...] = ()) -> ApiSession:
+    """A session for one API: ``rate_limit`` is (max calls, per seconds) or None for no limiter."""
+    limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
+    return ApiSession(api_name, timeout=timeout, retry=retry or RetryPolicy(), limiter=limiter,
+                      secrets=secrets)
+
+
+def raise_for_api_error(api_name: str, response: requests.Response, message: str) -> None:
+    """Raise ``ApiError`` with the API's own message for a non-2xx response."""
+    if not response.ok:
+        raise ApiError(api_name, response.status_code, message, _safe_url(response.url))

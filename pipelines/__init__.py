@@ -1,0 +1,1 @@
+"""samepage's Dagster code location: ingestion assets, the dbt project, jobs and schedules."""

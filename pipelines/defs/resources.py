@@ -1,0 +1,80 @@
+"""Every resource of the code location, configured only from documented environment variables.
+
+Secrets come through ``dg.EnvVar`` so Dagster never stores or displays their values; a missing one
+fails the run with an error naming the variable. Non-secret settings default to the real services.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from connectors.hubspot import DEFAULT_API_BASE, HubSpotClient
+from connectors.salesforce import DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceClient
+from pipelines.paths import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE, REPO_ROOT
+from pipelines.warehouse import DuckDBWarehouse
+
+
+class HubSpotResource(dg.ConfigurableResource):
+    """HubSpot CRM through a private-app access token."""
+
+    api_base: str = DEFAULT_API_BASE
+    access_token: str
+
+    def client(self) -> HubSpotClient:
+        return HubSpotClient(self.access_token, api_base=self.api_base)
+
+
+class SalesforceResource(dg.ConfigurableResource):
+    """Salesforce REST through an External Client App's OAuth 2.0 client-credentials flow."""
+
+    login_url: str = DEFAULT_LOGIN_URL
+    client_id: str
+    client_secret: str
+    api_version: str = DEFAULT_API_VERSION
+
+    def client(self) -> SalesforceClient:
+        return SalesforceClient(self.client_id, self.client_secret, login_url=self.login_url,
+                                api_version=self.api_version)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB file the raw tables and the dbt models live in."""
+
+    path: str
+
+    def warehouse(self) -> DuckDBWarehouse:
+        return DuckDBWarehouse(warehouse_path(self.path))
+
+
+def warehouse_path(value: str) -> Path:
+    """A relative ``SAMEPAGE_WAREHOUSE`` is taken from the repository root."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so an un-activated virtualenv still works."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    warehouse = str(warehouse_path(os.environ.get("SAMEPAGE_WAREHOUSE", str(DEFAULT_WAREHOUSE))))
+    return dg.Definitions(resources={
+        "hubspot": HubSpotResource(
+            api_base=os.environ.get("HUBSPOT_API_BASE", DEFAULT_API_BASE),
+            access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
+        ),
+        "salesforce": SalesforceResource(
+            login_url=os.environ.get("SALESFORCE_LOGIN_URL", DEFAULT_LOGIN_URL),
+            client_id=dg.EnvVar("SALESFORCE_CLIENT_ID"),
+            client_secret=dg.EnvVar("SALESFORCE_CLIENT_SECRET"),
+            api_version=os.environ.get("SALESFORCE_API_VERSION", DEFAULT_API_VERSION),
+        ),
+        "warehouse": WarehouseResource(path=warehouse),
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+    })

@@ -1,0 +1,1 @@
+"""The ``samepage`` command line: the demo and the sandbox."""

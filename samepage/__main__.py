@@ -1,0 +1,5 @@
+import sys
+
+from samepage.cli import main
+
+sys.exit(main())

@@ -1,0 +1,91 @@
+"""``samepage demo`` runs the nightly job against a fresh sandbox; ``samepage sandbox`` serves."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.defs.resources import warehouse_path
+from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
+from sandbox import cli as sandbox_cli
+from sandbox.app import Sandbox
+from sandbox.generator import generate
+
+DAGSTER_HOME = REPO_ROOT / "data" / "dagster_home"
+SUMMARY_SCHEMAS = ("raw_hubspot", "raw_salesforce", "raw_meta", "marts")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "sandbox":
+        return sandbox_cli.main(argv[1:])
+    parser = argparse.ArgumentParser(prog="samepage")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="run the nightly job against a generated sandbox")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--scale", type=int, default=2000, help="people in the generated company")
+    commands.add_parser("sandbox", help="serve, generate or advance a sandbox world "
+                                        "(see `samepage sandbox --help`)")
+    args = parser.parse_args(argv)
+    return run_demo(args.seed, args.scale)
+
+
+def run_demo(seed: int, scale: int) -> int:
+    warehouse = warehouse_path(os.environ.get("SAMEPAGE_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
+    world_file = warehouse.parent / "world.json"
+    print(f"==> generating a company of {scale} people (seed {seed})")
+    world, truth = generate(seed, scale)
+    world.save(world_file)
+    truth.save(sandbox_cli.truth_path_for(world_file))
+    DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
+    log_file = warehouse.parent / "nightly.log"
+    with Sandbox(world) as sandbox:
+        print(f"==> sandbox serving HubSpot and Salesforce at {sandbox.url}")
+        print(f"==> running the nightly job (log: {_rel(log_file)})")
+        env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
+               "DAGSTER_HOME": str(DAGSTER_HOME)}
+        with log_file.open("w") as log:
+            job = subprocess.run(
+                [str(Path(sys.executable).parent / "dagster"), "job", "execute",
+                 "-w", str(REPO_ROOT / "workspace.yaml"), "-j", "nightly"],
+                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if job.returncode != 0:
+        print(f"!! the nightly job failed; the end of {_rel(log_file)}:", file=sys.stderr)
+        print("".join(log_file.read_text().splitlines(keepends=True)[-40:]), file=sys.stderr)
+        return 1
+    _print_summary(warehouse, world_file)
+    return 0
+
+
+def _print_summary(warehouse: Path, world_file: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ? order by table_schema, table_name",
+            [list(SUMMARY_SCHEMAS)]).fetchall()
+        counts = [(f"{schema}.{table}",
+                   con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
+                  for schema, table in tables]
+    print("\nsamepage nightly finished.")
+    print(f"  warehouse (DuckDB): {warehouse}")
+    for name, rows in counts:
+        print(f"    {name:<40} {rows:>9,} rows")
+    print(f"  sandbox world:      {world_file} (truth: {sandbox_cli.truth_path_for(world_file)})")
+    print("  query it:           .venv/bin/python -c \"import duckdb; print(duckdb.connect("
+          f"'{warehouse}', read_only=True).sql('from marts.dim_people limit 5'))\"")
+    print("  Dagster UI (runs, assets, lineage):")
+    print(f"    DAGSTER_HOME={DAGSTER_HOME} .venv/bin/dagster dev -w workspace.yaml")
+    print("    then open http://127.0.0.1:3000 (to re-run from the UI, start a sandbox with")
+    print(f"    `.venv/bin/samepage sandbox --world {_rel(world_file)}` and export what it prints)")
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

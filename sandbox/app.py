@@ -1,0 +1,110 @@
+"""A running sandbox: a world, both APIs and the admin endpoints behind one HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Self
+
+from sandbox.admin import AdminApi
+from sandbox.generator import Truth, advance
+from sandbox.http import FaultConfig, FaultInjector, SandboxServer, start_server
+from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, HubSpotApi
+from sandbox.salesforce import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SalesforceApi
+from sandbox.world import World
+
+
+@dataclass
+class SandboxSettings:
+    """Limits and faults. The defaults imitate a HubSpot Professional portal and a fresh org."""
+
+    hubspot_window_limit: int | None = 190  # calls per 10 s per token; None turns it off
+    hubspot_search_per_second: int | None = 5
+    salesforce_token_ttl_seconds: float = 7200.0
+    salesforce_daily_request_limit: int = 100_000
+    faults: FaultConfig = field(default_factory=FaultConfig)
+
+    @classmethod
+    def unlimited(cls) -> SandboxSettings:
+        """No rate limits at all: for benchmarks of raw throughput."""
+        return cls(hubspot_window_limit=None, hubspot_search_per_second=None,
+                   salesforce_daily_request_limit=10**9)
+
+
+class Sandbox:
+    """Serve a world on 127.0.0.1; ``advance`` moves a generated world forward while serving."""
+
+    hubspot_access_token = DEFAULT_ACCESS_TOKEN
+    salesforce_client_id = DEFAULT_CLIENT_ID
+    salesforce_client_secret = DEFAULT_CLIENT_SECRET
+
+    def __init__(self, world: World, settings: SandboxSettings | None = None) -> None:
+        self.settings = settings or SandboxSettings()
+        self.world = world
+        self.truth: Truth | None = None
+        self._lock = threading.Lock()
+        self.hubspot = HubSpotApi(world, window_limit=self.settings.hubspot_window_limit,
+                                  search_per_second=self.settings.hubspot_search_per_second)
+        self.salesforce = SalesforceApi(
+            world, token_ttl_seconds=self.settings.salesforce_token_ttl_seconds,
+            daily_request_limit=self.settings.salesforce_daily_request_limit)
+        self.admin = AdminApi(self)
+        self._server: SandboxServer | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._server.url
+
+    @property
+    def faults(self) -> FaultConfig:
+        return self.settings.faults
+
+    def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
+        self._server, _ = start_server([self.admin, self.hubspot, self.salesforce],
+                                       self.settings.faults, host=host, port=port)
+        return self._server.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        """Replace the fault settings; the injector is reseeded so a fault schedule repeats."""
+        self.settings.faults = faults
+        if self._server is not None:
+            self._server.faults = FaultInjector(faults)
+
+    def set_world(self, world: World, truth: Truth | None = None) -> None:
+        with self._lock:
+            self.hubspot.load(world)
+            self.salesforce.load(world)
+            self.world, self.truth = world, truth
+
+    def advance(self, days: float) -> World:
+        """Move a generated world ``days`` forward: new people, updates, deletions, merges."""
+        with self._lock:
+            world, truth = advance(self.world, days)
+        self.set_world(world, truth)
+        return world
+
+    def environment(self) -> dict[str, str]:
+        """The environment variables that point samepage's pipeline at this sandbox."""
+        return {
+            "HUBSPOT_API_BASE": self.url,
+            "HUBSPOT_ACCESS_TOKEN": self.hubspot_access_token,
+            "SALESFORCE_LOGIN_URL": self.url,
+            "SALESFORCE_CLIENT_ID": self.salesforce_client_id,
+            "SALESFORCE_CLIENT_SECRET": self.salesforce_client_secret,
+        }
