@@ -1,0 +1,305 @@
+"""The HubSpot half of the sandbox: CRM v3 objects, search, properties, owners, v4 association
+batch reads and the marketing endpoints current connectors use, with HubSpot's auth, paging,
+limits and error bodies. Shapes and the sources they were checked against: sandbox/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from sandbox.http import Request, Response
+from sandbox.hubspot_errors import (
+    AUTH_MESSAGE,
+    HubSpotError,
+    error_response,
+    invalid,
+    not_found,
+    rate_limited,
+)
+from sandbox.hubspot_limits import RateLimiter
+from sandbox.hubspot_marketing import Marketing, int_arg, next_link, offset_arg, paged
+from sandbox.hubspot_records import OBJECT_TYPES, SINGULAR, ObjectTable, canonical_type
+from sandbox.hubspot_search import Query, Searcher
+from sandbox.world import World
+
+DEFAULT_ACCESS_TOKEN = "pat-na1-00000000-sandbox-token"
+DEFAULT_PORTAL_ID = 24681357
+
+LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, HISTORY_MAX_LIMIT = 10, 100, 50
+SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_RESULT_CAP = 10, 200, 10_000
+OWNERS_DEFAULT_LIMIT, OWNERS_MAX_LIMIT = 100, 500
+ASSOCIATION_BATCH_MAX = 1000
+
+# v3 association type names -> v4 (typeId, label), from HubSpot's default association type table.
+ASSOCIATION_TYPES: dict[str, tuple[int, str | None]] = {
+    "contact_to_company": (1, "Primary"), "company_to_contact": (2, "Primary"),
+    "deal_to_contact": (3, None), "contact_to_deal": (4, None),
+    "deal_to_company": (5, "Primary"), "company_to_deal": (6, "Primary"),
+    "contact_to_company_unlabeled": (279, None), "company_to_contact_unlabeled": (280, None),
+    "deal_to_company_unlabeled": (341, None), "company_to_deal_unlabeled": (342, None),
+}
+
+_PREFIXES = ("/crm/", "/marketing/", "/form-integrations/", "/email/public/", "/account-info/",
+             # Retired, now 404 at HubSpot too: Owners v2 (2025-03-24), Contact Lists v1
+             # (2026-04-30). Claimed so they answer HubSpot's 404 rather than the server's.
+             "/owners/", "/contacts/v1/")
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything derived from one world; replaced as a whole by `load`."""
+
+    tables: dict[str, ObjectTable]
+    searchers: dict[str, Searcher]
+    owners: list[dict[str, Any]]
+    properties: dict[str, list[dict[str, Any]]]
+    marketing: Marketing
+
+
+Handler = Callable[[_State, Request, tuple[str, ...]], Response]
+
+
+class HubSpotApi:
+    def __init__(self, world: World, *, access_token: str = DEFAULT_ACCESS_TOKEN,
+                 window_limit: int | None = 190, window_seconds: float = 10.0,
+                 search_per_second: int | None = 5, portal_id: int = DEFAULT_PORTAL_ID) -> None:
+        self.access_token = access_token
+        self.portal_id = portal_id
+        self._limits = RateLimiter(window_limit, window_seconds, search_per_second)
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("GET", re.compile(r"/crm/v3/objects/([^/]+)/?"), self._list),
+            ("POST", re.compile(r"/crm/v3/objects/([^/]+)/search/?"), self._search),
+            ("GET", re.compile(r"/crm/v3/objects/([^/]+)/([^/]+)/?"), self._get),
+            ("GET", re.compile(r"/crm/v3/properties/([^/]+)/?"), self._properties),
+            ("GET", re.compile(r"/crm/v3/properties/([^/]+)/([^/]+)/?"), self._property),
+            ("GET", re.compile(r"/crm/v3/owners/?"), self._owners),
+            ("GET", re.compile(r"/crm/v3/owners/([^/]+)/?"), self._owner),
+            ("POST", re.compile(r"/crm/v4/associations/([^/]+)/([^/]+)/batch/read/?"),
+             self._associations),
+            ("GET", re.compile(r"/marketing/v3/forms/?"),
+             lambda s, r, _: s.marketing.list_forms(r)),
+            ("GET", re.compile(r"/marketing/v3/forms/([^/]+)/?"),
+             lambda s, _, g: s.marketing.get_form(g[0])),
+            ("GET", re.compile(r"/form-integrations/v1/submissions/forms/([^/]+)/?"),
+             lambda s, r, g: s.marketing.list_submissions(r, g[0])),
+            ("GET", re.compile(r"/email/public/v1/events/?"),
+             lambda s, r, _: s.marketing.list_events(r)),
+            ("GET", re.compile(r"/account-info/v3/details/?"), self._account),
+        ]
+        self.load(world)
+
+    def load(self, world: World) -> None:
+        """Index a world; the new state replaces the old in one assignment, so requests in
+        flight finish on the world they started with."""
+        hubspot = world.hubspot
+        properties = hubspot.get("properties", {})
+        tables = {t: ObjectTable.build(t, world.hubspot_objects(t), properties.get(t, []))
+                  for t in OBJECT_TYPES}
+        self._state = _State(tables, {t: Searcher(table) for t, table in tables.items()},
+                             list(hubspot.get("owners", [])), properties, Marketing(hubspot))
+
+    def matches(self, path: str) -> bool:
+        return path.startswith(_PREFIXES)
+
+    def fault_response(self, status: int) -> Response:
+        if status == 429:
+            return rate_limited("TEN_SECONDLY_ROLLING")
+        if status == 503:
+            return error_response(503, "Service Unavailable")
+        return error_response(status, "internal error")
+
+    def handle(self, request: Request) -> Response:
+        token = request.headers.get("authorization", "")
+        if token != f"Bearer {self.access_token}":
+            return error_response(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
+        search = request.method == "POST" and request.path.rstrip("/").endswith("/search")
+        refusal, headers = self._limits.admit(self.access_token, search)
+        if refusal is not None:
+            return refusal
+        state = self._state  # one world for the whole request, even if `load` runs meanwhile
+        try:
+            response = self._route(state, request)
+        except HubSpotError as exc:
+            response = exc.response()
+        response.headers.update(headers)
+        return response
+
+    def _route(self, state: _State, request: Request) -> Response:
+        for method, pattern, handler in self._routes:
+            found = pattern.fullmatch(request.path)
+            if found and method == request.method:
+                return handler(state, request, found.groups())
+        raise not_found()
+
+    # -- CRM objects --------------------------------------------------------------------------
+
+    def _list(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        table = state.tables[canonical_type(groups[0])]
+        history = request.args("propertiesWithHistory")
+        # propertiesWithHistory lowers the page size (spec: "will reduce the maximum number").
+        limit = int_arg(request, "limit", LIST_DEFAULT_LIMIT,
+                        HISTORY_MAX_LIMIT if history else LIST_MAX_LIMIT)
+        records = table.archived if _flag(request, "archived") else table.active
+        after = request.arg("after")
+        start = records.first_at_or_after(_numeric(after, "after")) if after else 0
+        end = min(start + limit, len(records.records))
+        selection = table.selection(request.args("properties"), history,
+                                    request.args("associations"))
+        body = b'{"results":[' + b",".join(records.render(range(start, end), selection)) + b"]"
+        if end < len(records.records):
+            cursor = str(int(records.ids[end]))
+            body += b',"paging":' + _json({"next": {"after": cursor,
+                                                    "link": next_link(request, cursor)}})
+        return Response.raw_json(200, body + b"}")
+
+    def _get(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        table = state.tables[canonical_type(groups[0])]
+        raw_id = unquote(groups[1])
+        archived = _flag(request, "archived")
+        records = table.archived if archived else table.active
+        id_property = request.arg("idProperty")
+        if id_property and id_property != "hs_object_id":
+            pos = None if archived else table.lookup(id_property, raw_id)
+        elif not raw_id.isdigit():
+            raise HubSpotError(404, "Object not found.  objectId are usually numeric.",
+                               "OBJECT_NOT_FOUND", context={"id": [raw_id]})
+        else:
+            pos = records.position(int(raw_id))
+            if pos is None and not archived:
+                # A merged-away contact id reads as the record it was merged into.
+                pos = table.merged.get(int(raw_id))
+        if pos is None:
+            raise not_found()
+        selection = table.selection(request.args("properties"),
+                                    request.args("propertiesWithHistory"),
+                                    request.args("associations"))
+        return Response.raw_json(200, records.render([pos], selection)[0])
+
+    def _search(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        object_type = canonical_type(groups[0])
+        table = state.tables[object_type]
+        body = _body(request)
+        query = Query.parse(body)
+        limit = min(max(_numeric(body.get("limit") or SEARCH_DEFAULT_LIMIT, "limit"), 1),
+                    SEARCH_MAX_LIMIT)
+        after = _numeric(body.get("after") or 0, "after")
+        if after >= SEARCH_RESULT_CAP:
+            # Search guide: "Attempting to page beyond 10,000 will result in a 400 error."
+            raise invalid(f"The search endpoints are limited to {SEARCH_RESULT_CAP} total "
+                          f"results for any given query; after={after} is beyond that.")
+        found = state.searchers[object_type].matches(query)
+        positions = found[after:min(after + limit, SEARCH_RESULT_CAP)]
+        positions = positions.tolist() if hasattr(positions, "tolist") else positions
+        selection = table.selection(body.get("properties"))
+        out = (b'{"total":' + str(len(found)).encode() + b',"results":['
+               + b",".join(table.active.render(positions, selection)) + b"]")
+        if after + limit < len(found):
+            out += b',"paging":' + _json({"next": {"after": str(after + limit)}})
+        return Response.raw_json(200, out + b"}")
+
+    def _associations(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        source = state.tables[canonical_type(groups[0])]
+        target = canonical_type(groups[1])
+        inputs = _body(request).get("inputs")
+        if not isinstance(inputs, list) or len(inputs) > ASSOCIATION_BATCH_MAX:
+            raise invalid(f"inputs must be a list of at most {ASSOCIATION_BATCH_MAX} ids")
+        results, errors = [], []
+        for item in inputs:
+            raw_id = str(item.get("id") if isinstance(item, dict) else item)
+            pos = source.active.position(int(raw_id)) if raw_id.isdigit() else None
+            record = {} if pos is None else source.active.records[pos]
+            linked = record.get("associations", {}).get(target, {}).get("results", [])
+            if not linked:
+                errors.append(_no_associations(source.object_type, target, raw_id))
+                continue
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for link in linked:
+                type_id, label = ASSOCIATION_TYPES.get(link.get("type", ""), (0, link.get("type")))
+                grouped.setdefault(link["id"], []).append(
+                    {"category": "HUBSPOT_DEFINED" if type_id else "USER_DEFINED",
+                     "typeId": type_id, "label": label})
+            results.append({"from": {"id": raw_id},
+                            "to": [{"toObjectId": int(to_id), "associationTypes": kinds}
+                                   for to_id, kinds in grouped.items()]})
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        payload: dict[str, Any] = {"status": "COMPLETE", "results": results}
+        if errors:
+            payload.update(numErrors=len(errors), errors=errors)
+        payload.update(startedAt=now, completedAt=now)
+        # Partial success is 207 Multi-Status, as the real v4 batch read answers.
+        return Response.json(207 if errors else 200, payload)
+
+    # -- properties, owners, account ----------------------------------------------------------
+
+    def _properties(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        archived = _flag(request, "archived")
+        found = [p for p in state.properties.get(canonical_type(groups[0]), [])
+                 if bool(p.get("archived")) == archived]
+        return Response.json(200, {"results": found})
+
+    def _property(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        for prop in state.properties.get(canonical_type(groups[0]), []):
+            if prop.get("name") == groups[1]:
+                return Response.json(200, prop)
+        raise not_found()
+
+    def _owners(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        archived = _flag(request, "archived")
+        email = (request.arg("email") or "").lower()
+        owners = [o for o in state.owners if bool(o.get("archived")) == archived
+                  and (not email or str(o.get("email", "")).lower() == email)]
+        limit = int_arg(request, "limit", OWNERS_DEFAULT_LIMIT, OWNERS_MAX_LIMIT)
+        return Response.json(200, paged(request, owners, offset_arg(request, "after"), limit))
+
+    def _owner(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        key = "userId" if request.arg("idProperty") == "userId" else "id"
+        for owner in state.owners:
+            if str(owner.get(key)) == groups[0]:
+                return Response.json(200, owner)
+        raise not_found()
+
+    def _account(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        return Response.json(200, {
+            "portalId": self.portal_id, "accountType": "STANDARD", "timeZone": "Etc/UTC",
+            "companyCurrency": "USD", "additionalCurrencies": [], "utcOffset": "+00:00",
+            "utcOffsetMilliseconds": 0, "uiDomain": "app.hubspot.com",
+            "dataHostingLocation": "na1"})
+
+
+def _no_associations(source: str, target: str, raw_id: str) -> dict[str, Any]:
+    return {"status": "error", "category": "OBJECT_NOT_FOUND",
+            "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+            "context": {"fromObjectId": [raw_id], "fromObjectType": [SINGULAR[source]],
+                        "toObjectType": [SINGULAR[target]]},
+            "message": f"No {SINGULAR[target]} is associated with {SINGULAR[source]} {raw_id}."}
+
+
+def _flag(request: Request, name: str) -> bool:
+    return (request.arg(name) or "false").lower() == "true"
+
+
+def _numeric(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise invalid(f"Invalid value for {name}: {value!r}") from None
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.json()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HubSpotError(400, f"Invalid input JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise invalid("Invalid input JSON: expected an object")
+    return body
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
