@@ -1,0 +1,189 @@
+"""Metadata the APIs serve: HubSpot property definitions and Salesforce describe results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import names
+from . import params as pm
+from .hubspot_records import LIFECYCLE
+
+REF = "reference"
+# Salesforce fields per object: (name, type[, referenceTo or picklist values])
+_STAMPS = [("Id", "id"), ("IsDeleted", "boolean"), ("CreatedDate", "datetime"),
+           ("CreatedById", REF, ["User"]), ("LastModifiedDate", "datetime"),
+           ("SystemModstamp", "datetime")]
+LEAD_STATUSES = ["Open - Not Contacted", "Working - Contacted", "Qualified", "Unqualified"]
+SF_FIELDS: dict[str, list[tuple[Any, ...]]] = {
+    "User": [*(f for f in _STAMPS if f[0] not in ("IsDeleted", "CreatedById")),
+             ("Username", "string"), ("Email", "email"), ("FirstName", "string"),
+        ("LastName", "string"), ("Name", "string"), ("IsActive", "boolean"),
+        ("UserType", "picklist", ["Standard"]), ("Title", "string")],
+    "Account": [*_STAMPS, ("Name", "string"), ("Website", "url"),
+                          ("Industry", "picklist", list(names.INDUSTRIES)),
+                          ("NumberOfEmployees", "int"), ("BillingCountry", "string"),
+                          ("Type", "picklist", ["Prospect", "Customer"]),
+                          ("OwnerId", REF, ["User"])],
+    "Campaign": [*_STAMPS, ("Name", "string"),
+                           ("Type", "picklist", sorted({t for t, _ in names.CAMPAIGN_THEMES})),
+                           ("Status", "picklist", ["Planned", "In Progress", "Completed",
+                                                   "Aborted"]),
+                           ("StartDate", "date"), ("EndDate", "date"),
+                           ("BudgetedCost", "currency"), ("ActualCost", "currency"),
+                           ("IsActive", "boolean"), ("OwnerId", REF, ["User"])],
+    "Lead": [*_STAMPS, ("FirstName", "string"), ("LastName", "string"), ("Name", "string"),
+                       ("Company", "string"), ("Email", "email"), ("Title", "string"),
+                       ("LeadSource", "picklist", sorted({*pm.LEAD_SOURCE_FOR_HS.values(),
+                                                          *pm.DIRECT_LEAD_SOURCES})),
+                       ("Status", "picklist", LEAD_STATUSES),
+                       ("Industry", "picklist", list(names.INDUSTRIES)), ("Country", "string"),
+                       ("OwnerId", REF, ["User", "Group"]), ("IsConverted", "boolean"),
+                       ("ConvertedDate", "date"), ("ConvertedContactId", REF, ["Contact"]),
+                       ("ConvertedAccountId", REF, ["Account"]),
+                       ("ConvertedOpportunityId", REF, ["Opportunity"]),
+                       ("Disqualification_Reason__c", "picklist",
+                        list(pm.DISQUALIFICATION_REASONS)),
+                       ("Email_Domain__c", "string")],
+    "LeadHistory": [("Id", "id"), ("IsDeleted", "boolean"), ("LeadId", REF, ["Lead"]),
+                    ("CreatedById", REF, ["User"]), ("CreatedDate", "datetime"),
+                    ("Field", "picklist", ["created", "Status", "Disqualification_Reason__c",
+                                           "leadConverted"]),
+                    ("DataType", "picklist", ["DynamicEnum"]), ("OldValue", "anyType"),
+                    ("NewValue", "anyType")],
+    "CampaignMember": [*_STAMPS, ("CampaignId", REF, ["Campaign"]), ("LeadId", REF, ["Lead"]),
+                                 ("ContactId", REF, ["Contact"]),
+                                 ("Status", "picklist", ["Sent", "Responded"]),
+                                 ("HasResponded", "boolean"), ("FirstRespondedDate", "date")],
+    "Contact": [*_STAMPS, ("AccountId", REF, ["Account"]), ("FirstName", "string"),
+                          ("LastName", "string"), ("Name", "string"), ("Email", "email"),
+                          ("Title", "string"), ("LeadSource", "picklist", ["Web", "Other"]),
+                          ("OwnerId", REF, ["User"])],
+    "Opportunity": [*_STAMPS, ("Name", "string"), ("AccountId", REF, ["Account"]),
+                              ("StageName", "picklist", list(pm.STAGE_PROBABILITY)),
+                              ("Amount", "currency"), ("CloseDate", "date"),
+                              ("IsClosed", "boolean"), ("IsWon", "boolean"),
+                              ("Probability", "percent"), ("ExpectedRevenue", "currency"),
+                              ("ForecastCategoryName", "picklist",
+                               sorted({v[0] for v in pm.STAGE_FORECAST.values()})),
+                              ("CampaignId", REF, ["Campaign"]),
+                              ("LeadSource", "picklist", ["Web", "Other"]),
+                              ("Type", "picklist", ["New Business"]), ("OwnerId", REF, ["User"])],
+    "OpportunityHistory": [("Id", "id"), ("IsDeleted", "boolean"),
+                           ("OpportunityId", REF, ["Opportunity"]),
+                           ("CreatedById", REF, ["User"]), ("CreatedDate", "datetime"),
+                           ("SystemModstamp", "datetime"),
+                           ("StageName", "picklist", list(pm.STAGE_PROBABILITY)),
+                           ("Amount", "currency"), ("ExpectedRevenue", "currency"),
+                           ("CloseDate", "date"), ("Probability", "percent"),
+                           ("ForecastCategory", "picklist",
+                            sorted({v[1] for v in pm.STAGE_FORECAST.values()})),
+                           ("PrevAmount", "currency"), ("PrevCloseDate", "date")],
+    "OpportunityContactRole": [*_STAMPS, ("OpportunityId", REF, ["Opportunity"]),
+                                         ("ContactId", REF, ["Contact"]),
+                                         ("Role", "picklist", ["Decision Maker", "Economic Buyer",
+                                                               "Evaluator", "Business User"]),
+                                         ("IsPrimary", "boolean")],
+    "Task": [*_STAMPS, ("WhoId", REF, ["Contact", "Lead"]), ("WhatId", REF, ["Opportunity",
+                                                                            "Account"]),
+                       ("Subject", "combobox"), ("Status", "picklist", ["Not Started",
+                                                                        "Completed"]),
+                       ("Priority", "picklist", ["High", "Normal", "Low"]),
+                       ("IsClosed", "boolean"), ("ActivityDate", "date"),
+                       ("CompletedDateTime", "datetime"),
+                       ("TaskSubtype", "picklist", ["Task", "Email", "Call"]),
+                       ("OwnerId", REF, ["User", "Group"])],
+}
+KEY_PREFIX = {"User": "005", "Account": "001", "Campaign": "701", "Lead": "00Q",
+              "LeadHistory": "017", "CampaignMember": "00v", "Contact": "003",
+              "Opportunity": "006", "OpportunityHistory": "008", "OpportunityContactRole": "00K",
+              "Task": "00T"}
+CALCULATED = {("Lead", "Email_Domain__c"): "LOWER(RIGHT(Email, LEN(Email) - FIND('@', Email)))",
+              ("Opportunity", "ExpectedRevenue"): None}
+NOT_NILLABLE = {"Id", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate",
+                "SystemModstamp", "LastName", "Company", "Status", "StageName", "CloseDate",
+                "Name", "IsConverted", "IsClosed", "IsWon", "HasResponded", "IsPrimary"}
+
+
+def _label(name: str) -> str:
+    base = name.removesuffix("__c").removesuffix("Id").replace("_", " ") or name
+    return "".join(" " + ch if ch.isupper() and i and not base[i - 1].isupper() else ch
+                   for i, ch in enumerate(base)).strip()
+
+
+def describe() -> dict[str, dict[str, Any]]:
+    out = {}
+    for sobject, spec in SF_FIELDS.items():
+        fields = []
+        for name, ftype, *extra in spec:
+            calc = (sobject, name) in CALCULATED
+            field: dict[str, Any] = {
+                "name": name, "type": ftype, "label": _label(name),
+                "custom": name.endswith("__c"), "calculated": calc,
+                "nillable": name not in NOT_NILLABLE, "updateable": not calc and ftype != "id",
+                "referenceTo": extra[0] if ftype == REF else [],
+                "picklistValues": [{"value": v, "label": v, "active": True, "defaultValue": False}
+                                   for v in extra[0]] if ftype == "picklist" else []}
+            if calc and CALCULATED[(sobject, name)]:
+                field["calculatedFormula"] = CALCULATED[(sobject, name)]
+            fields.append(field)
+        out[sobject] = {"name": sobject, "label": _label(sobject), "keyPrefix": KEY_PREFIX[sobject],
+                        "custom": False, "queryable": True, "retrieveable": True,
+                        "replicateable": True, "fields": fields}
+    return out
+
+
+# HubSpot properties: (name, type, fieldType, options) ; custom ones are not hubspotDefined
+HS_PROPS: dict[str, list[tuple[Any, ...]]] = {
+    "contacts": [("hs_object_id", "number", "number"), ("email", "string", "text"),
+                 ("firstname", "string", "text"), ("lastname", "string", "text"),
+                 ("company", "string", "text"), ("jobtitle", "string", "text"),
+                 ("createdate", "datetime", "date"), ("lastmodifieddate", "datetime", "date"),
+                 ("hubspotscore", "number", "number"),
+                 ("lifecyclestage", "enumeration", "radio", list(LIFECYCLE)),
+                 ("hs_lifecyclestage_marketingqualifiedlead_date", "datetime", "date"),
+                 ("hs_analytics_source", "enumeration", "select", list(pm.HS_SOURCES)),
+                 ("hs_analytics_source_data_1", "string", "text"),
+                 ("hubspot_owner_id", "enumeration", "select"),
+                 ("hs_merged_object_ids", "enumeration", "checkbox"),
+                 ("num_conversion_events", "number", "number"),
+                 ("first_conversion_event_name", "string", "text"),
+                 ("recent_conversion_event_name", "string", "text"),
+                 ("salesforceleadid", "string", "text"),
+                 ("samepage_persona", "enumeration", "select", list(names.PERSONAS))],
+    "companies": [("hs_object_id", "number", "number"), ("name", "string", "text"),
+                  ("domain", "string", "text"),
+                  ("industry", "enumeration", "select", sorted(names.HS_INDUSTRY.values())),
+                  ("numberofemployees", "number", "number"), ("country", "string", "text"),
+                  ("createdate", "datetime", "date"), ("hs_lastmodifieddate", "datetime", "date")],
+    "deals": [("hs_object_id", "number", "number"), ("dealname", "string", "text"),
+              ("amount", "number", "number"),
+              ("dealstage", "enumeration", "radio", list(dict.fromkeys(pm.DEAL_STAGE.values()))),
+              ("pipeline", "enumeration", "select", ["default"]),
+              ("closedate", "datetime", "date"), ("createdate", "datetime", "date"),
+              ("hs_lastmodifieddate", "datetime", "date"),
+              ("hubspot_owner_id", "enumeration", "select")],
+}
+CUSTOM_HS = {"samepage_persona"}
+
+
+def hubspot_properties(created: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for obj, spec in HS_PROPS.items():
+        group = {"contacts": "contactinformation", "companies": "companyinformation",
+                 "deals": "dealinformation"}[obj]
+        props = []
+        for order, (name, ptype, ftype, *options) in enumerate(spec):
+            prop = {"name": name, "label": name.replace("_", " ").capitalize(), "type": ptype,
+                    "fieldType": ftype, "groupName": group, "description": "",
+                    "options": [{"label": v, "value": v, "displayOrder": i, "hidden": False}
+                                for i, v in enumerate(options[0])] if options else [],
+                    "displayOrder": order, "calculated": name == "hubspotscore",
+                    "externalOptions": name == "hubspot_owner_id", "hasUniqueValue": False,
+                    "hidden": False, "formField": name in ("email", "firstname", "lastname",
+                                                           "company", "jobtitle"),
+                    "createdAt": created, "updatedAt": created, "archived": False}
+            if name not in CUSTOM_HS:
+                prop["hubspotDefined"] = True
+            props.append(prop)
+        out[obj] = props
+    return out
