@@ -16,7 +16,7 @@ from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
 
-DAGSTER_HOME = REPO_ROOT / "data" / "dagster_home"
+DEFAULT_DAGSTER_HOME = REPO_ROOT / "data" / "dagster_home"
 SUMMARY_SCHEMAS = ("raw_hubspot", "raw_salesforce", "raw_meta", "marts")
 
 
@@ -42,27 +42,29 @@ def run_demo(seed: int, scale: int) -> int:
     world, truth = generate(seed, scale)
     world.save(world_file)
     truth.save(sandbox_cli.truth_path_for(world_file))
-    DAGSTER_HOME.mkdir(parents=True, exist_ok=True)
+    dagster_home = Path(os.environ.get("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
+    dagster_home.mkdir(parents=True, exist_ok=True)
     log_file = warehouse.parent / "nightly.log"
     with Sandbox(world) as sandbox:
         print(f"==> sandbox serving HubSpot and Salesforce at {sandbox.url}")
         print(f"==> running the nightly job (log: {_rel(log_file)})")
         env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
-               "DAGSTER_HOME": str(DAGSTER_HOME)}
+               "DAGSTER_HOME": str(dagster_home)}
         with log_file.open("w") as log:
             job = subprocess.run(
+                # `job execute` takes the module workspace.yaml names (Dagster 1.13 has no -w here).
                 [str(Path(sys.executable).parent / "dagster"), "job", "execute",
-                 "-w", str(REPO_ROOT / "workspace.yaml"), "-j", "nightly"],
+                 "-m", "pipelines.definitions", "-j", "nightly"],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     if job.returncode != 0:
         print(f"!! the nightly job failed; the end of {_rel(log_file)}:", file=sys.stderr)
         print("".join(log_file.read_text().splitlines(keepends=True)[-40:]), file=sys.stderr)
         return 1
-    _print_summary(warehouse, world_file)
+    _print_summary(warehouse, world_file, dagster_home)
     return 0
 
 
-def _print_summary(warehouse: Path, world_file: Path) -> None:
+def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -79,7 +81,7 @@ def _print_summary(warehouse: Path, world_file: Path) -> None:
     print("  query it:           .venv/bin/python -c \"import duckdb; print(duckdb.connect("
           f"'{warehouse}', read_only=True).sql('from marts.dim_people limit 5'))\"")
     print("  Dagster UI (runs, assets, lineage):")
-    print(f"    DAGSTER_HOME={DAGSTER_HOME} .venv/bin/dagster dev -w workspace.yaml")
+    print(f"    DAGSTER_HOME={dagster_home} .venv/bin/dagster dev -w workspace.yaml")
     print("    then open http://127.0.0.1:3000 (to re-run from the UI, start a sandbox with")
     print(f"    `.venv/bin/samepage sandbox --world {_rel(world_file)}` and export what it prints)")
 

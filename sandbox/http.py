@@ -161,6 +161,9 @@ class SandboxServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the body waits for the
+    # client's delayed ACK of the headers (~40 ms a response).
+    disable_nagle_algorithm = True
     server: SandboxServer
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -209,6 +212,8 @@ def start_server(apis: list[Api], faults: FaultConfig | None = None, host: str =
                  port: int = 0) -> tuple[SandboxServer, threading.Thread]:
     """Serve ``apis`` on a background thread; port 0 picks a free port."""
     server = SandboxServer((host, port), apis, FaultInjector(faults or FaultConfig()))
-    thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
+    # A short poll interval so shutdown (every test stops a sandbox) returns quickly.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="sandbox-http", daemon=True)
     thread.start()
     return server, thread
