@@ -22,6 +22,9 @@ import duckdb
 
 BATCH_SIZE = 50_000
 META_SCHEMA = "raw_meta"
+_READ_BATCH = ("read_json(?, format='newline_delimited', columns={id: 'varchar', "
+               "cursor_value: 'varchar', is_deleted: 'boolean', merged_ids: 'varchar[]', "
+               "record: 'json', reason: 'varchar'})")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class StreamSpec:
     primary_key: Callable[[dict[str, Any]], str | None]
     cursor: Callable[[dict[str, Any]], str | None]
     is_deleted: Callable[[dict[str, Any]], bool]
+    # Ids a record absorbed (HubSpot merges): they leave the raw table when the survivor lands.
+    merged_ids: Callable[[dict[str, Any]], list[str]] = lambda record: []
 
     @property
     def name(self) -> str:
@@ -46,6 +51,7 @@ class LoadResult:
     rows_inserted: int = 0
     rows_updated: int = 0
     rows_deleted: int = 0  # records flagged deleted in this load
+    rows_merged_away: int = 0  # merge losers removed because their survivor landed
     rows_quarantined: int = 0
     max_cursor: str | None = None
 
@@ -63,38 +69,50 @@ class DuckDBWarehouse:
         finally:
             con.close()
 
-    def load(self, spec: StreamSpec, records: Iterable[Any], run_id: str) -> LoadResult:
-        """Merge ``records`` into ``spec``'s raw table and record the stream's state, atomically."""
+    def cursor(self, spec: StreamSpec) -> str | None:
+        """The stream's committed cursor, or None before its first load."""
+        with self.connect() as con:
+            _ensure_tables(con, spec)
+            row = con.execute(f"select cursor_value from {META_SCHEMA}.sync_state "
+                              "where stream = ?", [spec.name]).fetchone()
+        return row[0] if row else None
+
+    def load(self, spec: StreamSpec, records: Iterable[Any], run_id: str, *,
+             cursor: str | None = None, replace: bool = False) -> LoadResult:
+        """Merge ``records`` into ``spec``'s raw table and commit the stream's cursor, atomically.
+
+        ``cursor`` is the position to commit (default: the newest record cursor seen); it never
+        moves backwards unless ``replace``, which makes the table exactly this load (a full
+        refresh: ids not seen again are gone).
+        """
         result = LoadResult(stream=spec.name)
         extracted_at = datetime.now(UTC).isoformat()
         with self.connect() as con, tempfile.TemporaryDirectory(prefix="samepage-") as tmp:
             _ensure_tables(con, spec)
             con.execute("create temporary table staged (id varchar, cursor_value varchar, "
-                        "is_deleted boolean, record json)")
+                        "is_deleted boolean, merged_ids varchar[], record json)")
             con.execute("create temporary table quarantined (reason varchar, payload json)")
             batch_file = Path(tmp) / "batch.ndjson"
             iterator = iter(records)
             while batch := list(islice(iterator, BATCH_SIZE)):
                 _write_batch(batch_file, batch, spec, result)
                 con.execute(
-                    "insert into staged select id, cursor_value, is_deleted, record from "
-                    "read_json(?, format='newline_delimited', columns={id: 'varchar', "
-                    "cursor_value: 'varchar', is_deleted: 'boolean', record: 'json', "
-                    "reason: 'varchar'}) where reason is null", [str(batch_file)])
-                con.execute(
-                    "insert into quarantined select reason, record from "
-                    "read_json(?, format='newline_delimited', columns={id: 'varchar', "
-                    "cursor_value: 'varchar', is_deleted: 'boolean', record: 'json', "
-                    "reason: 'varchar'}) where reason is not null", [str(batch_file)])
-            self._merge(con, spec, run_id, extracted_at, result)
+                    f"insert into staged select id, cursor_value, is_deleted, merged_ids, record "
+                    f"from {_READ_BATCH} where reason is null", [str(batch_file)])
+                con.execute(f"insert into quarantined select reason, record from {_READ_BATCH} "
+                            "where reason is not null", [str(batch_file)])
+            self._merge(con, spec, run_id, extracted_at, result, cursor, replace)
         return result
 
     @staticmethod
     def _merge(con: duckdb.DuckDBPyConnection, spec: StreamSpec, run_id: str,
-               extracted_at: str, result: LoadResult) -> None:
+               extracted_at: str, result: LoadResult, cursor: str | None,
+               replace: bool) -> None:
         table = f"{spec.schema}.{spec.table}"
         con.execute("begin transaction")
         try:
+            if replace:
+                con.execute(f"delete from {table}")
             # One row per key, newest first: a key may repeat across pages of one run.
             con.execute("""
                 create temporary table latest as
@@ -116,7 +134,7 @@ class DuckDBWarehouse:
             """).fetchone()
             assert counts is not None
             result.rows_inserted, result.rows_updated, result.rows_deleted = counts[:3]
-            result.max_cursor = counts[3]
+            result.max_cursor = cursor if cursor is not None else counts[3]
             con.execute(f"""
                 insert into {table} as raw
                 select id, cursor_value, is_deleted, record, ?::timestamptz, ?
@@ -129,15 +147,21 @@ class DuckDBWarehouse:
                     _run_id = excluded._run_id
                 where excluded.cursor_value >= raw.cursor_value or raw.cursor_value is null
             """, [extracted_at, run_id])
+            result.rows_merged_away = con.execute(f"""
+                delete from {table}
+                where id in (select unnest(merged_ids) from latest)
+            """).fetchone()[0]
             result.rows_quarantined = con.execute("select count(*) from quarantined").fetchone()[0]
             con.execute(f"""
                 insert into {META_SCHEMA}.quarantine
                 select ?, reason, payload, ?::timestamptz, ? from quarantined
             """, [spec.name, extracted_at, run_id])
+            keep_newest = "excluded.cursor_value" if replace else \
+                "greatest(state.cursor_value, excluded.cursor_value)"
             con.execute(f"""
                 insert into {META_SCHEMA}.sync_state as state values (?, ?, ?::timestamptz, ?)
                 on conflict (stream) do update set
-                    cursor_value = greatest(state.cursor_value, excluded.cursor_value),
+                    cursor_value = {keep_newest},
                     synced_at = excluded.synced_at,
                     run_id = excluded.run_id
             """, [spec.name, result.max_cursor, extracted_at, run_id])
@@ -196,5 +220,9 @@ def _staged_row(record: Any, spec: StreamSpec) -> dict[str, Any]:
     key = spec.primary_key(record)
     if key in (None, ""):
         return {"reason": "record has no primary key", "record": record}
-    return {"id": str(key), "cursor_value": spec.cursor(record),
-            "is_deleted": bool(spec.is_deleted(record)), "record": record}
+    try:
+        cursor = spec.cursor(record)
+    except (TypeError, ValueError) as exc:
+        return {"reason": f"record has an unreadable cursor: {exc}", "record": record}
+    return {"id": str(key), "cursor_value": cursor, "is_deleted": bool(spec.is_deleted(record)),
+            "merged_ids": spec.merged_ids(record), "record": record}
