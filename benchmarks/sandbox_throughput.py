@@ -1,72 +1,36 @@
-"""How fast the HubSpot sandbox serves contacts: list paging and search windows, limits off.
+"""How fast the sandbox serves records, limits off: the sandbox must never be the bottleneck.
 
-The server runs in a child process (one core), the client here with a plain requests.Session,
-decoding every page as a connector would. The world is synthetic and built in this script, so
-the benchmark does not depend on the generator.
+The server runs in a child process (one core) over a generated world; the client here pages with
+a plain requests.Session on the other core, decoding every page as a connector would.
 
-    .venv/bin/python benchmarks/sandbox_throughput.py --contacts 100000
+    .venv/bin/python benchmarks/sandbox_throughput.py --scale 100000 --rounds 2
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-import random
-import sys
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sandbox.app import Sandbox, SandboxSettings
+from sandbox.generator import generate
 
-from sandbox import http as sandbox_http
-from sandbox.http import start_server
-from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, HubSpotApi
-from sandbox.world import World
-
-START = datetime(2025, 1, 1, tzinfo=UTC)
-STAGES = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "customer")
+SEARCH_CAP = 10_000
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def synthetic_world(contacts: int, seed: int = 7) -> World:
-    """`contacts` contact records shaped like the README's, modified over a year."""
-    rng = random.Random(seed)
-    records = []
-    for n in range(contacts):
-        record_id = str(1001 + n)
-        created = START + timedelta(seconds=n * 30)
-        modified = created + timedelta(seconds=rng.randrange(365 * 86400))
-        records.append({
-            "id": record_id,
-            "properties": {
-                "hs_object_id": record_id, "email": f"person{n}@example{n % 997}.com",
-                "firstname": f"First{n % 1013}", "lastname": f"Last{n % 2003}",
-                "createdate": iso(created), "lastmodifieddate": iso(modified),
-                "hubspotscore": str(rng.randrange(100)), "lifecyclestage": rng.choice(STAGES),
-                "hubspot_owner_id": str(70 + n % 12), "company": f"Company {n % 5000}",
-            },
-            "createdAt": iso(created), "updatedAt": iso(modified), "archived": False,
-        })
-    return World(clock=iso(START + timedelta(days=400)), hubspot={"contacts": records})
-
-
-def serve(contacts: int, port_pipe: Any, tcp_nodelay: bool) -> None:
-    """The server process: builds its own world, so no page is shared copy-on-write."""
-    if tcp_nodelay:
-        # http.py writes the headers and the body in two sends; with Nagle on, the body waits
-        # for the client's delayed ACK of the headers (~40 ms a request on Linux).
-        sandbox_http._Handler.disable_nagle_algorithm = True
-    api = HubSpotApi(synthetic_world(contacts), window_limit=None, search_per_second=None)
-    server, thread = start_server([api])
-    port_pipe.send(server.server_address[1])
-    thread.join()
+def serve(scale: int, seed: int, pipe: Any) -> None:
+    """The server process: generates its own world so no page is shared copy-on-write."""
+    world, _ = generate(seed, scale)
+    sandbox = Sandbox(world, SandboxSettings.unlimited())
+    sandbox.start()
+    contacts = sum(not c.get("archived") for c in world.hubspot["contacts"])
+    leads = sum(not lead["IsDeleted"] for lead in world.salesforce["objects"]["Lead"])
+    pipe.send((sandbox.url, contacts, leads))
+    pipe.recv()  # serve until the parent is done
 
 
 def page_list(session: requests.Session, url: str) -> int:
@@ -80,69 +44,80 @@ def page_list(session: requests.Session, url: str) -> int:
             return seen
 
 
-def search_windows(session: requests.Session, url: str, key: str) -> int:
-    """Page search windows of at most 10,000 results, re-anchoring each window on `key`."""
-    ids: set[str] = set()
-    anchor = "0"
+def search_id_windows(session: requests.Session, url: str) -> int:
+    """Search sorted by hs_object_id, starting a new query before the 10,000-result cap."""
+    seen, last_id = 0, "0"
     while True:
-        after, last = 0, None
+        after, anchor = 0, last_id  # the window's lower bound stays fixed while it pages
         while True:
             request = {"filterGroups": [{"filters": [
-                {"propertyName": key, "operator": "GTE", "value": anchor}]}],
-                "sorts": [{"propertyName": key, "direction": "ASCENDING"}],
-                "properties": ["email", "lifecyclestage"], "limit": 200, "after": after}
+                {"propertyName": "hs_object_id", "operator": "GT", "value": anchor}]}],
+                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+                "properties": ["email", "lastmodifieddate"], "limit": 200, "after": after}
             body = session.post(f"{url}/crm/v3/objects/contacts/search", json=request).json()
-            ids.update(r["id"] for r in body["results"])
+            seen += len(body["results"])
             if body["results"]:
-                last = body["results"][-1]["properties"][key]
+                last_id = body["results"][-1]["id"]
             nxt = body.get("paging", {}).get("next", {}).get("after")
             if nxt is None:
-                return len(ids)
-            if int(nxt) >= 10_000:  # the search cap: start a new window where this one ended
+                return seen
+            if int(nxt) >= SEARCH_CAP:
                 break
             after = int(nxt)
-        anchor = str(int(last) + 1) if key == "hs_object_id" else last
 
 
-def timed(label: str, run: Any, expected: int) -> None:
+def query_leads(session: requests.Session, url: str) -> int:
+    token = session.post(f"{url}/services/oauth2/token", data={
+        "grant_type": "client_credentials", "client_id": Sandbox.salesforce_client_id,
+        "client_secret": Sandbox.salesforce_client_secret}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    body = session.get(f"{url}/services/data/v62.0/query", headers=headers, params={
+        "q": "SELECT Id, Email, Status, OwnerId, CreatedDate, SystemModstamp FROM Lead"}).json()
+    seen = len(body["records"])
+    while not body["done"]:
+        body = session.get(url + body["nextRecordsUrl"], headers=headers).json()
+        seen += len(body["records"])
+    return seen
+
+
+def timed(label: str, run: Callable[[], int], expected: int) -> None:
     started = time.perf_counter()
     count = run()
     elapsed = time.perf_counter() - started
     status = "ok" if count == expected else f"MISMATCH: expected {expected}"
-    print(f"{label:<38} {count:>9} records {elapsed:7.2f} s {count / elapsed:>10,.0f} records/s"
-          f"  {status}")
+    print(f"  {label:<36} {count:>9,} records {elapsed:7.2f} s {count / elapsed:>10,.0f} "
+          f"records/s  {status}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=1,
+    parser.add_argument("--scale", type=int, default=100_000, help="people in the world")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--rounds", type=int, default=2,
                         help="passes over the data; later passes are served from the JSON cache")
-    parser.add_argument("--tcp-nodelay", action="store_true",
-                        help="set TCP_NODELAY on server sockets (sandbox/http.py does not)")
     args = parser.parse_args()
 
     parent_end, child_end = multiprocessing.Pipe()
-    child = multiprocessing.Process(target=serve, args=(args.contacts, child_end,
-                                                        args.tcp_nodelay), daemon=True)
+    child = multiprocessing.Process(target=serve, args=(args.scale, args.seed, child_end),
+                                    daemon=True)
     started = time.perf_counter()
     child.start()
-    url = f"http://127.0.0.1:{parent_end.recv()}"
-    print(f"server built {args.contacts} contacts, indexed and listening in "
-          f"{time.perf_counter() - started:.1f} s")
+    url, contacts, leads = parent_end.recv()
+    print(f"world of {args.scale:,} people ({contacts:,} live contacts, {leads:,} live leads) "
+          f"generated and served in {time.perf_counter() - started:.1f} s")
     session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {DEFAULT_ACCESS_TOKEN}"
+    session.headers["Authorization"] = f"Bearer {Sandbox.hubspot_access_token}"
     try:
         for round_number in range(1, args.rounds + 1):
-            print(f"-- round {round_number}")
-            timed("list (limit 100)", lambda: page_list(session, url), args.contacts)
-            timed("search lastmodifieddate windows (200)",
-                  lambda: search_windows(session, url, "lastmodifieddate"), args.contacts)
-            timed("search hs_object_id windows (200)",
-                  lambda: search_windows(session, url, "hs_object_id"), args.contacts)
+            print(f"round {round_number}")
+            timed("HubSpot list contacts (limit 100)", lambda: page_list(session, url), contacts)
+            timed("HubSpot search id windows (200)", lambda: search_id_windows(session, url),
+                  contacts)
+            timed("Salesforce query Lead (batch 2000)", lambda: query_leads(session, url), leads)
     finally:
+        parent_end.send("stop")
+        child.join(timeout=5)
         child.terminate()
-        child.join()
 
 
 if __name__ == "__main__":
