@@ -10,7 +10,7 @@ import dagster as dg
 
 from connectors.errors import AuthenticationError
 from connectors.session import ApiSession
-from pipelines.warehouse import DuckDBWarehouse, StreamSpec
+from pipelines.warehouse import StreamSpec, Warehouse
 
 QUARANTINE_CHECK = "no_quarantined_records"
 
@@ -25,7 +25,7 @@ def quarantine_check_spec(spec: StreamSpec) -> dg.AssetCheckSpec:
                              description="Every record received had a primary key and parsed.")
 
 
-def land_stream(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, spec: StreamSpec,
+def land_stream(context: dg.AssetExecutionContext, warehouse: Warehouse, spec: StreamSpec,
                 records: Iterable[Any], session: ApiSession,
                 credential_variables: str) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Load one stream and yield its materialization and quarantine check."""

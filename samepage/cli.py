@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.defs.resources import warehouse_path
+from pipelines.defs.resources import warehouse_location
 from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_demo(seed: int, scale: int) -> int:
-    warehouse = warehouse_path(os.environ.get("SAMEPAGE_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
+    warehouse = Path(warehouse_location(os.environ.get("SAMEPAGE_WAREHOUSE",
+                                                       str(DEFAULT_WAREHOUSE))))
     world_file = warehouse.parent / "world.json"
     print(f"==> generating a company of {scale} people (seed {seed})")
     world, truth = generate(seed, scale)

@@ -3,13 +3,28 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.defs.resources import dbt_executable
 from pipelines.paths import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-# `dagster dev` re-parses on load; elsewhere (jobs, tests) parse once when no manifest exists yet.
-dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+
+
+def _manifest_is_stale() -> bool:
+    """True when any project file changed after the manifest was written (or none exists)."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    outputs = {DBT_PROJECT_DIR / "target", DBT_PROJECT_DIR / "logs"}
+    return any(path.stat().st_mtime > built for path in DBT_PROJECT_DIR.rglob("*")
+               if path.is_file() and outputs.isdisjoint(path.parents))
+
+
+# Parse at load when the project changed, with the dbt beside this Python, so `dagster dev`,
+# `dagster job execute` and tests all see the current models without a separate build step.
+if _manifest_is_stale():
+    DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
+                   dbt_executable=dbt_executable()).cli(["parse"]).wait()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)

@@ -4,21 +4,13 @@ import dagster as dg
 
 from pipelines.defs.resources import HubSpotResource, WarehouseResource
 from pipelines.ingestion import asset_key, land_stream, quarantine_check_spec
-from pipelines.warehouse import StreamSpec
+from pipelines.streams import HUBSPOT_CONTACTS as CONTACTS
 
 CONTACT_PROPERTIES = [
     "email", "firstname", "lastname", "company", "jobtitle", "hubspotscore", "lifecyclestage",
     "hubspot_owner_id", "hs_analytics_source", "hs_merged_object_ids", "createdate",
     "lastmodifieddate",
 ]
-
-CONTACTS = StreamSpec(
-    schema="raw_hubspot",
-    table="contacts",
-    primary_key=lambda record: record.get("id"),
-    cursor=lambda record: record.get("updatedAt"),
-    is_deleted=lambda record: bool(record.get("archived")),
-)
 
 
 @dg.multi_asset(

@@ -14,7 +14,7 @@ from dagster_dbt import DbtCliResource
 from connectors.hubspot import DEFAULT_API_BASE, HubSpotClient
 from connectors.salesforce import DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceClient
 from pipelines.paths import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE, REPO_ROOT
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.warehouse import Warehouse, open_warehouse
 
 
 class HubSpotResource(dg.ConfigurableResource):
@@ -41,18 +41,20 @@ class SalesforceResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file the raw tables and the dbt models live in."""
+    """Where the raw tables and the dbt models live: a DuckDB file or a PostgreSQL URL."""
 
-    path: str
+    location: str
 
-    def warehouse(self) -> DuckDBWarehouse:
-        return DuckDBWarehouse(warehouse_path(self.path))
+    def warehouse(self) -> Warehouse:
+        return open_warehouse(self.location)
 
 
-def warehouse_path(value: str) -> Path:
-    """A relative ``SAMEPAGE_WAREHOUSE`` is taken from the repository root."""
+def warehouse_location(value: str) -> str:
+    """A PostgreSQL URL as it is; a DuckDB path made absolute from the repository root."""
+    if "://" in value:
+        return value
     path = Path(value).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
+    return str(path if path.is_absolute() else REPO_ROOT / path)
 
 
 def dbt_executable() -> str:
@@ -63,7 +65,7 @@ def dbt_executable() -> str:
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    warehouse = str(warehouse_path(os.environ.get("SAMEPAGE_WAREHOUSE", str(DEFAULT_WAREHOUSE))))
+    warehouse = warehouse_location(os.environ.get("SAMEPAGE_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
     return dg.Definitions(resources={
         "hubspot": HubSpotResource(
             api_base=os.environ.get("HUBSPOT_API_BASE", DEFAULT_API_BASE),
@@ -75,6 +77,6 @@ def resources() -> dg.Definitions:
             client_secret=dg.EnvVar("SALESFORCE_CLIENT_SECRET"),
             api_version=os.environ.get("SALESFORCE_API_VERSION", DEFAULT_API_VERSION),
         ),
-        "warehouse": WarehouseResource(path=warehouse),
+        "warehouse": WarehouseResource(location=warehouse),
         "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
     })

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.resources import SalesforceResource, WarehouseResource
 from pipelines.ingestion import asset_key, land_stream, quarantine_check_spec
-from pipelines.warehouse import StreamSpec
+from pipelines.streams import SALESFORCE_OBJECTS
 
 LEAD_FIELDS = [
     "Id", "IsDeleted", "FirstName", "LastName", "Email", "Company", "Status", "LeadSource",
@@ -12,13 +12,7 @@ LEAD_FIELDS = [
     "Disqualification_Reason__c", "CreatedDate", "LastModifiedDate", "SystemModstamp",
 ]
 
-LEADS = StreamSpec(
-    schema="raw_salesforce",
-    table="lead",
-    primary_key=lambda record: record.get("Id"),
-    cursor=lambda record: record.get("SystemModstamp"),
-    is_deleted=lambda record: bool(record.get("IsDeleted")),
-)
+LEADS = SALESFORCE_OBJECTS["Lead"]
 
 
 @dg.multi_asset(

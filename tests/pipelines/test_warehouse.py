@@ -2,9 +2,9 @@
 
 import pytest
 
-from pipelines.defs.hubspot import CONTACTS
-from pipelines.warehouse import DuckDBWarehouse
-from tests.pipelines.conftest import query
+from pipelines.streams import HUBSPOT_CONTACTS as CONTACTS
+from pipelines.warehouse import DuckDBWarehouse, PostgresWarehouse
+from tests.postgres import temporary_database
 
 
 def contact(record_id, updated, email="a@acme.io", archived=False):
@@ -12,9 +12,18 @@ def contact(record_id, updated, email="a@acme.io", archived=False):
             "updatedAt": updated, "archived": archived}
 
 
-@pytest.fixture
-def warehouse(tmp_path):
-    return DuckDBWarehouse(tmp_path / "w.duckdb")
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request, tmp_path):
+    if request.param == "duckdb":
+        yield DuckDBWarehouse(tmp_path / "w.duckdb")
+    else:
+        with temporary_database() as dsn:
+            yield PostgresWarehouse(dsn)
+
+
+def query(warehouse, sql):
+    with warehouse.connect() as con:
+        return [tuple(row) for row in warehouse._execute(con, sql, []).fetchall()]
 
 
 def test_newest_version_of_each_id_wins_across_and_within_loads(warehouse):
@@ -25,11 +34,11 @@ def test_newest_version_of_each_id_wins_across_and_within_loads(warehouse):
     result = warehouse.load(CONTACTS, [contact("1", "2025-01-01T00:00:00.000Z", "older@acme.io"),
                                        contact("2", "2025-01-04T00:00:00.000Z", archived=True)],
                             run_id="r2")
-    rows = query(warehouse.path, "select id, record->'properties'->>'email', is_deleted "
-                                 "from raw_hubspot.contacts order by id")
+    rows = query(warehouse, "select id, (record->'properties')->>'email', is_deleted "
+                            "from raw_hubspot.contacts order by id")
     assert rows == [("1", "new@acme.io", False), ("2", "a@acme.io", True)]
     assert (result.rows_inserted, result.rows_updated, result.rows_deleted) == (0, 1, 1)
-    state = query(warehouse.path, "select cursor_value, run_id from raw_meta.sync_state")
+    state = query(warehouse, "select cursor_value, run_id from raw_meta.sync_state")
     assert state == [("2025-01-04T00:00:00.000Z", "r2")]
 
 
@@ -38,7 +47,7 @@ def test_bad_records_are_quarantined_with_a_reason_and_the_rest_load(warehouse):
                                        {"properties": {"email": "x@acme.io"}},
                                        "not an object"], run_id="r1")
     assert (result.rows_received, result.rows_inserted, result.rows_quarantined) == (3, 1, 2)
-    quarantined = query(warehouse.path, "select stream, reason, payload::varchar "
+    quarantined = query(warehouse, "select stream, reason, cast(payload as varchar) "
                                         "from raw_meta.quarantine order by reason")
     assert quarantined[0][:2] == ("raw_hubspot.contacts", "record has no primary key")
     assert "x@acme.io" in quarantined[0][2]
@@ -47,7 +56,7 @@ def test_bad_records_are_quarantined_with_a_reason_and_the_rest_load(warehouse):
 
 def test_a_stream_that_dies_midway_leaves_tables_and_state_untouched(warehouse):
     warehouse.load(CONTACTS, [contact("1", "2025-01-02T00:00:00.000Z")], run_id="r1")
-    before = query(warehouse.path, "select * from raw_hubspot.contacts")
+    before = query(warehouse, "select * from raw_hubspot.contacts")
 
     def dying_stream():
         yield contact("1", "2025-02-01T00:00:00.000Z", "changed@acme.io")
@@ -56,5 +65,5 @@ def test_a_stream_that_dies_midway_leaves_tables_and_state_untouched(warehouse):
 
     with pytest.raises(ConnectionError):
         warehouse.load(CONTACTS, dying_stream(), run_id="r2")
-    assert query(warehouse.path, "select * from raw_hubspot.contacts") == before
-    assert query(warehouse.path, "select run_id from raw_meta.sync_state") == [("r1",)]
+    assert query(warehouse, "select * from raw_hubspot.contacts") == before
+    assert query(warehouse, "select run_id from raw_meta.sync_state") == [("r1",)]

@@ -1,0 +1,61 @@
+"""PostgreSQL as the warehouse, for teams that share one server among BI users."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg2
+
+from pipelines.warehouse.base import StagedRow, Warehouse, to_json
+
+
+class PostgresWarehouse(Warehouse):
+    json_type = "jsonb"
+    placeholder = "%s"
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+
+    def __str__(self) -> str:
+        # never print the password a DSN may carry
+        return self.dsn.split("@")[-1] if "@" in self.dsn else self.dsn
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        con = psycopg2.connect(self.dsn)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _execute(self, con: Any, sql: str, parameters: list[Any]) -> Any:
+        cursor = con.cursor()
+        cursor.execute(sql, parameters or None)
+        return cursor
+
+    def _stage(self, con: Any, rows: list[StagedRow]) -> None:
+        # COPY is PostgreSQL's bulk path; CSV quoting carries the JSON text untouched.
+        staged, quarantined = io.StringIO(), io.StringIO()
+        staged_csv, quarantined_csv = csv.writer(staged), csv.writer(quarantined)
+        for row in rows:
+            if "reason" in row:
+                quarantined_csv.writerow([row["reason"], to_json(row["record"])])
+            else:
+                staged_csv.writerow([row["id"], row["cursor_value"], row["is_deleted"],
+                                     _text_array(row["merged_ids"]), to_json(row["record"])])
+        cursor = con.cursor()
+        for table, buffer in (("staged", staged), ("quarantined", quarantined)):
+            buffer.seek(0)
+            cursor.copy_expert(f"copy {table} from stdin with (format csv)", buffer)
+
+
+def _text_array(values: list[str]) -> str:
+    """A PostgreSQL array literal: {"a","b"}."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values) + "}"
+
+
