@@ -22,3 +22,19 @@ class AuthenticationError(ConnectorError):
 
 class PaginationLoopError(ConnectorError):
     """An API handed back a cursor it had already handed out: paging would never end."""
+
+
+class QuotaExhaustedError(ConnectorError):
+    """An API's daily allowance is (nearly) spent: stop now, keep what was read, resume tomorrow.
+
+    Raised *before* the call that would eat into the reserve, so the records already yielded are
+    complete pages. ``resume_cursor`` is set by reads whose records arrive in cursor order (the
+    position to commit with them); it stays None where no partial position is safe.
+    """
+
+    def __init__(self, message: str, *, used: int | None = None,
+                 limit: int | None = None) -> None:
+        super().__init__(message)
+        self.used = used
+        self.limit = limit
+        self.resume_cursor: str | None = None

@@ -1,22 +1,56 @@
-"""HubSpot CRM v3 client: generators of records, no state between calls."""
+"""HubSpot client: generators of records, no state between calls.
+
+Reads with a position to commit return it as the generator's value (see ``connectors.cursors``):
+``changed_objects`` returns its ``until``, the marketing reads the newest timestamp they saw.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
 
-from connectors.errors import AuthenticationError
+from connectors.cursors import Moment, canonical, to_millis
+from connectors.errors import ApiError, AuthenticationError, QuotaExhaustedError
 from connectors.pagination import CursorPaginator, Page
-from connectors.session import ApiSession, build_session, raise_for_api_error
+from connectors.rate_limit import SlidingWindowLimiter
+from connectors.session import (
+    ApiSession,
+    CallPolicy,
+    RetryPolicy,
+    build_session,
+    raise_for_api_error,
+)
 
 API_NAME = "HubSpot"
 DEFAULT_API_BASE = "https://api.hubapi.com"
-# HubSpot's lowest documented burst limit for private apps: 100 calls / 10 s (higher tiers: 190).
+# HubSpot's lowest documented burst limit for private apps: 100 calls / 10 s (Professional and
+# Enterprise: 190). The client adopts whatever X-HubSpot-RateLimit-* headers announce.
 DEFAULT_RATE_LIMIT = (100, 10.0)
-LIST_PAGE_SIZE = 100  # the list endpoint's maximum
+# The search endpoints are exempt from the 10-second window and have their own 5 requests/s.
+SEARCH_RATE_LIMIT = (5, 1.0)
+
+LIST_PAGE_SIZE = 100  # list endpoint maximum
+SEARCH_PAGE_SIZE = 200  # search endpoint maximum
+BATCH_READ_SIZE = 100  # batch/read maximum...
+HISTORY_BATCH_READ_SIZE = 50  # ...with propertiesWithHistory (a 400 above 50)
+# v4 association batch reads take up to 1,000 ids (developer changelog, February 2025).
+ASSOCIATION_BATCH_SIZE = 1000
+OWNERS_PAGE_SIZE = 500
+FORMS_PAGE_SIZE = 100
+SUBMISSIONS_PAGE_SIZE = 50
+EVENTS_PAGE_SIZE = 1000
+
+# Contacts are the exception; every other CRM object's last-modified property is this one.
+LAST_MODIFIED = {"contacts": "lastmodifieddate"}
+DEFAULT_LAST_MODIFIED = "hs_lastmodifieddate"
+NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+Record = dict[str, Any]
 
 
 class HubSpotTokenAuth(AuthBase):
@@ -43,18 +77,79 @@ class HubSpotPaginator(CursorPaginator):
         super().__init__(API_NAME, _next_after)
 
 
+def _last_id_if_more(page: Page) -> str | None:
+    results = page.get("results") or []
+    return results[-1]["id"] if results and _next_after(page) else None
+
+
+def _events_offset(page: Page) -> str | None:
+    return str(page["offset"]) if page.get("hasMore") and page.get("offset") else None
+
+
+def _is_search(method: str, url: str) -> bool:
+    return method.upper() == "POST" and urlsplit(url).path.rstrip("/").endswith("/search")
+
+
+class HubSpotCallPolicy(CallPolicy):
+    """HubSpot's two limits, each with its own limiter, and what its answers say about them.
+
+    Every call but search counts in a rolling window whose size the answers announce in
+    ``X-HubSpot-RateLimit-Max/-Interval-Milliseconds`` (adopted, up or down) and whose use so far
+    ``-Remaining`` reports (calls by another client on the same token are counted too). Search
+    has its own per-second limit and sends no such headers.
+    """
+
+    def __init__(self, rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+                 search_rate_limit: tuple[int, float] | None = SEARCH_RATE_LIMIT) -> None:
+        self.window = SlidingWindowLimiter(*rate_limit) if rate_limit else None
+        self.search = SlidingWindowLimiter(*search_rate_limit) if search_rate_limit else None
+
+    def limiter(self, method: str, url: str) -> SlidingWindowLimiter | None:
+        return self.search if _is_search(method, url) else self.window
+
+    def after_call(self, response: requests.Response) -> float | None:
+        headers = response.headers
+        if self.window is not None and "X-HubSpot-RateLimit-Max" in headers:
+            try:
+                limit = int(headers["X-HubSpot-RateLimit-Max"])
+                remaining = int(headers["X-HubSpot-RateLimit-Remaining"])
+                window = int(headers["X-HubSpot-RateLimit-Interval-Milliseconds"]) / 1000
+            except (KeyError, ValueError):
+                pass  # a partial or odd header set: keep the limit we have
+            else:
+                self.window.adapt(limit, window, remaining)
+        if response.status_code != 429:
+            return None
+        policy = _json_dict(response).get("policyName")
+        if policy == "DAILY":
+            raise QuotaExhaustedError(f"HubSpot daily API limit reached: {_message(response)}")
+        # A secondly limit (search) frees up within a second; the window is paced by `adapt`.
+        return 1.0 if policy == "SECONDLY" else None
+
+
+def hubspot_session(access_token: str, *,
+                    rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+                    search_rate_limit: tuple[int, float] | None = SEARCH_RATE_LIMIT,
+                    timeout: float = 30.0, retry: RetryPolicy | None = None) -> ApiSession:
+    """The session a ``HubSpotClient`` uses: HubSpot's limits, retries, redaction of the token."""
+    return build_session(API_NAME, timeout=timeout, retry=retry,
+                         policy=HubSpotCallPolicy(rate_limit, search_rate_limit),
+                         secrets=(access_token,))
+
+
 class HubSpotClient:
-    """Reads HubSpot CRM objects. Every method is a generator of records as the API returns them."""
+    """Reads HubSpot. Every read is a generator of records exactly as the API returns them."""
 
     def __init__(self, access_token: str, *, api_base: str = DEFAULT_API_BASE,
                  session: ApiSession | None = None) -> None:
         self.api_base = api_base.rstrip("/")
         self.auth = HubSpotTokenAuth(access_token)
-        self.session = session or build_session(API_NAME, rate_limit=DEFAULT_RATE_LIMIT,
-                                                secrets=(access_token,))
+        self.session = session or hubspot_session(access_token)
 
-    def list_objects(self, object_type: str, properties: list[str], *,
-                     archived: bool = False) -> Iterator[dict[str, Any]]:
+    # -- CRM objects ----------------------------------------------------------------------------
+
+    def list_objects(self, object_type: str, properties: Sequence[str], *,
+                     archived: bool = False) -> Iterator[Record]:
         """Every record of ``object_type`` (contacts, companies, deals), page by page."""
         url = f"{self.api_base}/crm/v3/objects/{object_type}"
 
@@ -68,20 +163,217 @@ class HubSpotClient:
         for page in HubSpotPaginator().pages(fetch):
             yield from page.get("results", [])
 
+    def archived_objects(self, object_type: str, properties: Sequence[str]) -> Iterator[Record]:
+        """Archived (deleted) records. No filter by archive time exists, so this is every one of
+        them, every run."""
+        return self.list_objects(object_type, properties, archived=True)
+
+    def high_water_mark(self, object_type: str) -> str | None:
+        """The newest last-modified time of any live record (None when there are none).
+
+        Take it at the start of a run and pass it as ``until``: records changing during the run
+        are left for the next one instead of racing the paging.
+        """
+        lastmod = last_modified_property(object_type)
+        page = self._post(self._search_url(object_type), {
+            "sorts": [{"propertyName": lastmod, "direction": "DESCENDING"}],
+            "properties": [lastmod], "limit": 1})
+        results = page.get("results") or []
+        value = results[0]["properties"].get(lastmod) if results else None
+        return canonical(value) if value else None
+
+    def changed_objects(self, object_type: str, properties: Sequence[str],
+                        history_properties: Sequence[str] = (), *, since: Moment | None,
+                        until: Moment) -> Generator[Record, None, str]:
+        """Live records whose last-modified time is in ``[since, until]``, as the list endpoint
+        returns them (with ``propertiesWithHistory`` for ``history_properties``).
+
+        Returns ``until``: commit it (not the newest ``updatedAt`` seen) with the records, and
+        pass it as the next run's ``since``. Both bounds are inclusive, so records sharing the
+        boundary timestamp are read twice rather than never; loading by id makes that harmless.
+        ``since=None`` reads everything (a first sync).
+
+        Search finds the ids (keyset paging on ``hs_object_id``: each query asks for ids above the
+        last one seen, so the 10,000-result cap of one query never applies and a record leaving
+        the result set mid-run cannot shift an offset past another); ``batch/read`` then fetches
+        each search page's records whole. A record changed again after ``until`` is still read
+        (current state); one deleted meanwhile is skipped here and found by ``archived_objects``.
+        """
+        until_ms = to_millis(until)
+        lastmod = last_modified_property(object_type)
+        filters = [{"propertyName": lastmod, "operator": "LTE", "value": str(until_ms)}]
+        if since is not None:
+            filters.append({"propertyName": lastmod, "operator": "GTE",
+                            "value": str(to_millis(since))})
+        size = HISTORY_BATCH_READ_SIZE if history_properties else BATCH_READ_SIZE
+
+        def fetch(last_id: str | None) -> Page:
+            after_id = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id or "0"}
+            return self._post(self._search_url(object_type), {
+                "filterGroups": [{"filters": [*filters, after_id]}],
+                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+                "properties": ["hs_object_id"], "limit": SEARCH_PAGE_SIZE})
+
+        for page in CursorPaginator(API_NAME, _last_id_if_more).pages(fetch):
+            for ids in _chunks((r["id"] for r in page.get("results", [])), size):
+                yield from self._batch_read(object_type, ids, properties, history_properties)
+        return canonical(until_ms)
+
+    def _batch_read(self, object_type: str, ids: Sequence[str], properties: Sequence[str],
+                    history_properties: Sequence[str]) -> list[Record]:
+        page = self._post(f"{self.api_base}/crm/v3/objects/{object_type}/batch/read", {
+            "inputs": [{"id": record_id} for record_id in ids], "properties": list(properties),
+            "propertiesWithHistory": list(history_properties)}, params={"archived": "false"})
+        # 207: ids deleted since the search are reported, not fatal (archived_objects has them).
+        for error in page.get("errors", []):
+            if error.get("category") != "OBJECT_NOT_FOUND":
+                raise ApiError(API_NAME, 207, _error_text(error), f"{object_type}/batch/read")
+        return page.get("results", [])
+
+    def _search_url(self, object_type: str) -> str:
+        return f"{self.api_base}/crm/v3/objects/{object_type}/search"
+
+    # -- definitions, owners, associations ------------------------------------------------------
+
+    def properties(self, object_type: str) -> Iterator[Record]:
+        """Every property definition (built-in and custom; archived ones last), each with
+        ``objectType`` added: a definition does not name its object."""
+        url = f"{self.api_base}/crm/v3/properties/{object_type}"
+        for archived in ("false", "true"):
+            for prop in self._get(url, {"archived": archived}).get("results", []):
+                yield {**prop, "objectType": object_type}
+
+    def owners(self) -> Iterator[Record]:
+        """Every owner, active then archived (deactivated users still own old records)."""
+        url = f"{self.api_base}/crm/v3/owners"
+        for archived in ("false", "true"):
+            yield from self._paged(url, {"limit": OWNERS_PAGE_SIZE, "archived": archived})
+
+    def contact_company_associations(self, contact_ids: Iterable[str]) -> Iterator[Record]:
+        """The v4 batch-read result (``{"from": {"id"}, "to": [...]}``) of each contact that has
+        companies; contacts without any yield nothing. ``contact_ids`` is consumed in batches."""
+        url = f"{self.api_base}/crm/v4/associations/contacts/companies/batch/read"
+        for ids in _chunks(contact_ids, ASSOCIATION_BATCH_SIZE):
+            page = self._post(url, {"inputs": [{"id": str(i)} for i in ids]})
+            for error in page.get("errors", []):
+                if error.get("subCategory") != NO_ASSOCIATIONS:
+                    raise ApiError(API_NAME, 207, _error_text(error), url)
+            for result in page.get("results", []):
+                yield self._all_associations(url, result)
+
+    def _all_associations(self, url: str, result: Record) -> Record:
+        """A result whose ``to`` list is paged (very many companies) with every page merged."""
+        if not _next_after(result):
+            return result
+        from_id = result["from"]["id"]
+
+        def fetch(after: str | None) -> Page:
+            if after is None:
+                return result
+            more = self._post(url, {"inputs": [{"id": from_id, "after": after}]})
+            return (more.get("results") or [{}])[0]
+
+        links = [link for page in HubSpotPaginator().pages(fetch) for link in page.get("to", [])]
+        return {key: value for key, value in result.items() if key != "paging"} | {"to": links}
+
+    # -- marketing ------------------------------------------------------------------------------
+
+    def email_events(self, since: Moment | None) -> Generator[Record, None, str | None]:
+        """Email events created at or after ``since`` (legacy v1 API, the only events read).
+
+        Returns the newest ``created`` seen (or ``since``): events are immutable and keyed by
+        id, so re-reading that instant next time is harmless.
+        """
+        url = f"{self.api_base}/email/public/v1/events"
+        params: dict[str, Any] = {"limit": EVENTS_PAGE_SIZE}
+        if since is not None:
+            params["startTimestamp"] = to_millis(since)
+        newest = to_millis(since) if since is not None else None
+
+        def fetch(offset: str | None) -> Page:
+            return self._get(url, {**params, **({"offset": offset} if offset else {})})
+
+        for page in CursorPaginator(API_NAME, _events_offset).pages(fetch):
+            for event in page.get("events", []):
+                newest = max(newest or 0, int(event["created"]))
+                yield event
+        return canonical(newest) if newest is not None else None
+
+    def forms(self) -> Iterator[Record]:
+        """Every form of every type, live then archived."""
+        url = f"{self.api_base}/marketing/v3/forms"
+        for archived in ("false", "true"):
+            yield from self._paged(url, {"limit": FORMS_PAGE_SIZE, "archived": archived,
+                                         "formTypes": "all"})
+
+    def form_submissions(self, form_id: str,
+                         since: Moment | None) -> Generator[Record, None, str | None]:
+        """Submissions of one form at or after ``since``, each with ``formId`` added.
+
+        The API lists newest first with no time filter, so paging stops at the first older
+        submission. Returns the newest ``submittedAt`` seen (or ``since``).
+        """
+        url = f"{self.api_base}/form-integrations/v1/submissions/forms/{form_id}"
+        floor = to_millis(since) if since is not None else None
+        newest = floor
+        for submission in self._paged(url, {"limit": SUBMISSIONS_PAGE_SIZE}):
+            submitted = int(submission["submittedAt"])
+            if floor is not None and submitted < floor:
+                break
+            newest = max(newest or 0, submitted)
+            yield {**submission, "formId": form_id}
+        return canonical(newest) if newest is not None else None
+
+    # -- transport ------------------------------------------------------------------------------
+
+    def _paged(self, url: str, params: dict[str, Any]) -> Iterator[Record]:
+        def fetch(after: str | None) -> Page:
+            return self._get(url, {**params, **({"after": after} if after else {})})
+
+        for page in HubSpotPaginator().pages(fetch):
+            yield from page.get("results", [])
+
     def _get(self, url: str, params: dict[str, Any]) -> Page:
-        response = self.session.get(url, params=params, auth=self.auth)
+        return self._checked(self.session.get(url, params=params, auth=self.auth))
+
+    def _post(self, url: str, body: dict[str, Any], params: dict[str, Any] | None = None) -> Page:
+        return self._checked(self.session.post(url, json=body, params=params, auth=self.auth))
+
+    @staticmethod
+    def _checked(response: requests.Response) -> Page:
         if response.status_code == 401:
             raise AuthenticationError(f"HubSpot refused the access token: {_message(response)}")
         raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
 
 
-def _message(response: requests.Response) -> str:
-    """HubSpot's own error message (its bodies carry ``message`` and ``category``)."""
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (itertools.batched arrived only in Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def last_modified_property(object_type: str) -> str:
+    """The property search filters on for changes (always equal to the record's ``updatedAt``)."""
+    return LAST_MODIFIED.get(object_type, DEFAULT_LAST_MODIFIED)
+
+
+def _json_dict(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200]
-    if isinstance(body, dict):
-        return " ".join(str(body[k]) for k in ("category", "message") if body.get(k))
-    return str(body)[:200]
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    return " ".join(str(error[k]) for k in ("category", "message") if error.get(k))
+
+
+def _message(response: requests.Response) -> str:
+    """HubSpot's own error message (its bodies carry ``message`` and ``category``)."""
+    body = _json_dict(response)
+    if body:
+        return _error_text(body)
+    return response.text[:200]

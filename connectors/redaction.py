@@ -35,3 +35,21 @@ class RedactingFilter(logging.Filter):
         record.msg = redact(record.getMessage(), self.secrets)
         record.args = None
         return True
+
+
+_SHARED_FILTER = RedactingFilter()
+
+
+def protect_logs(secrets: tuple[str, ...], loggers: tuple[str, ...]) -> None:
+    """Redact ``secrets`` (and anything credential-shaped) in every record these loggers emit.
+
+    One shared filter per process, so building many sessions does not stack filters. Logger
+    filters see only records created on that very logger, hence the explicit names (urllib3
+    logs whole URLs at DEBUG, where a legacy API key in a query string would show).
+    """
+    known = _SHARED_FILTER.secrets + tuple(s for s in secrets if s)
+    _SHARED_FILTER.secrets = tuple(dict.fromkeys(known))
+    for name in loggers:
+        logger = logging.getLogger(name)
+        if _SHARED_FILTER not in logger.filters:
+            logger.addFilter(_SHARED_FILTER)

@@ -1,23 +1,47 @@
-"""Salesforce REST client: OAuth 2.0 client-credentials auth and SOQL query paging."""
+"""Salesforce REST client: OAuth 2.0 client-credentials auth, SOQL query paging, describes and
+the daily API request quota.
+
+``changed_records`` returns the position to commit as its generator value (see
+``connectors.cursors``); since its records arrive in cursor order, the cursor of the last record
+stored is a safe position too, which ``QuotaExhaustedError.resume_cursor`` carries.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import requests
 from requests.auth import AuthBase
 
-from connectors.errors import AuthenticationError
+from connectors.cursors import Moment, canonical, to_millis
+from connectors.errors import AuthenticationError, QuotaExhaustedError
 from connectors.pagination import CursorPaginator, Page
-from connectors.session import ApiSession, build_session, raise_for_api_error
+from connectors.session import (
+    ApiSession,
+    CallPolicy,
+    RetryPolicy,
+    build_session,
+    raise_for_api_error,
+)
 
 API_NAME = "Salesforce"
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 DEFAULT_API_VERSION = "v62.0"
 MAX_BATCH_SIZE = 2000
+DEFAULT_QUOTA_RESERVE = 0.10  # share of the daily API requests left for everything else
+# Compound fields repeat their components, which are queried instead; base64 fields can only be
+# read one record at a time.
+_UNQUERYABLE_TYPES = frozenset({"address", "location", "base64"})
+_LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+
+Record = dict[str, Any]
 
 
 class SalesforceClientCredentialsAuth(AuthBase):
@@ -93,22 +117,139 @@ class SalesforcePaginator(CursorPaginator):
         super().__init__(API_NAME, _next_records_url)
 
 
+class SalesforceQuota(CallPolicy):
+    """Stop before the org's daily API requests run out, keeping ``reserve`` of them unspent.
+
+    Every REST answer reports ``Sforce-Limit-Info: api-usage=N/M``; before each data call the
+    guard raises ``QuotaExhaustedError`` once no more than the reserve would be left, so the run
+    ends between pages with everything read so far intact. The org's other integrations (and
+    its users) need that reserve; a run that spent it all would break them until midnight.
+    """
+
+    def __init__(self, reserve: float = DEFAULT_QUOTA_RESERVE) -> None:
+        if not 0 <= reserve < 1:
+            raise ValueError("the quota reserve is a share of the daily limit, in [0, 1)")
+        self.reserve = reserve
+        self.used: int | None = None
+        self.limit: int | None = None
+        self._lock = threading.Lock()
+
+    def before_call(self, method: str, url: str) -> None:
+        if "/services/data/" not in url:
+            return  # OAuth token calls do not count against the API request limit
+        with self._lock:
+            used, limit = self.used, self.limit
+        if used is None or limit is None:
+            return
+        reserve = math.ceil(limit * self.reserve)
+        if limit - used <= reserve:
+            raise QuotaExhaustedError(
+                f"Salesforce daily API requests: {used} of {limit} used; stopping to keep "
+                f"{reserve} ({self.reserve:.0%}) in reserve. Resume after the 24-hour window "
+                "rolls on.", used=used, limit=limit)
+
+    def after_call(self, response: requests.Response) -> float | None:
+        found = _LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
+        if found:
+            with self._lock:
+                self.used, self.limit = int(found.group(1)), int(found.group(2))
+        # 403 REQUEST_LIMIT_EXCEEDED also reports concurrency limits; "TotalRequests" is the day's.
+        if response.status_code == 403 and "TotalRequests" in response.text:
+            raise QuotaExhaustedError(f"Salesforce refused the call: {_message(response)}",
+                                      used=self.used, limit=self.limit)
+        return None
+
+
+def salesforce_session(client_id: str, client_secret: str, *,
+                       quota_reserve: float = DEFAULT_QUOTA_RESERVE, timeout: float = 30.0,
+                       retry: RetryPolicy | None = None) -> ApiSession:
+    """The session a ``SalesforceClient`` uses: the quota guard, retries, redaction."""
+    return build_session(API_NAME, timeout=timeout, retry=retry,
+                         policy=SalesforceQuota(quota_reserve),
+                         secrets=(client_id, client_secret))
+
+
+@dataclass(frozen=True)
+class SalesforceField:
+    """A queryable field from describe. ``calculated`` fields are formulas: Salesforce computes
+    them on read, so their changes do not move ``SystemModstamp`` (record that in metadata)."""
+
+    name: str
+    type: str
+    label: str
+    custom: bool
+    calculated: bool
+    formula: str | None
+
+
+@dataclass(frozen=True)
+class ApiUsage:
+    """The org's daily API requests: used so far and the 24-hour limit."""
+
+    used: int
+    limit: int
+
+
 class SalesforceClient:
-    """Runs SOQL queries. Every method is a generator of records as the API returns them."""
+    """Runs SOQL queries. Every read is a generator of records as the API returns them."""
 
     def __init__(self, client_id: str, client_secret: str, *,
                  login_url: str = DEFAULT_LOGIN_URL, api_version: str = DEFAULT_API_VERSION,
                  session: ApiSession | None = None) -> None:
-        self.session = session or build_session(API_NAME, secrets=(client_id, client_secret))
+        self.session = session or salesforce_session(client_id, client_secret)
         self.auth = SalesforceClientCredentialsAuth(self.session, login_url, client_id,
                                                     client_secret)
         self.api_version = api_version if api_version.startswith("v") else f"v{api_version}"
+
+    def api_usage(self) -> ApiUsage:
+        """Daily API requests from ``/limits`` (worth one call at the start of a run: it also
+        primes the quota guard, which otherwise learns the usage from the first answer)."""
+        body = self._get(f"{self._base()}limits", None, {})["DailyApiRequests"]
+        return ApiUsage(used=body["Max"] - body["Remaining"], limit=body["Max"])
+
+    def describe(self, sobject: str) -> dict[str, Any]:
+        """``/sobjects/{sobject}/describe`` as the API returns it."""
+        return self._get(f"{self._base()}sobjects/{sobject}/describe", None, {})
+
+    def fields(self, sobject: str) -> list[SalesforceField]:
+        """Every field a SOQL query over ``sobject`` can select, custom ``__c`` ones included."""
+        return [SalesforceField(name=f["name"], type=f["type"], label=f.get("label", f["name"]),
+                                custom=bool(f.get("custom")), calculated=bool(f.get("calculated")),
+                                formula=f.get("calculatedFormula"))
+                for f in self.describe(sobject)["fields"]
+                if f["type"] not in _UNQUERYABLE_TYPES and not f.get("deprecatedAndHidden")]
+
+    def changed_records(self, sobject: str, fields: Sequence[str],
+                        cursor_field: str = "SystemModstamp", since: Moment | None = None, *,
+                        batch_size: int = MAX_BATCH_SIZE) -> Generator[Record, None, str | None]:
+        """Rows whose ``cursor_field`` is at or after ``since``, deleted ones included (queryAll),
+        in ``cursor_field, Id`` order.
+
+        Returns the cursor of the last row (or ``since``): commit it with the rows and pass it as
+        the next ``since``. The bound is inclusive, so rows sharing that instant are read again
+        rather than lost, however many share it. Because rows come in cursor order, the cursor
+        of the last row stored is a safe position after any prefix; on ``QuotaExhaustedError``
+        it is in ``resume_cursor``. ``cursor_field`` is spelled as the API returns it.
+        """
+        names = list(dict.fromkeys(["Id", *fields, cursor_field]))
+        where = f" WHERE {cursor_field} >= {_soql_datetime(since)}" if since is not None else ""
+        soql = f"SELECT {', '.join(names)} FROM {sobject}{where} ORDER BY {cursor_field}, Id"
+        position = canonical(since) if since is not None else None
+        try:
+            for record in self.query(soql, include_deleted=True, batch_size=batch_size):
+                if record.get(cursor_field) is not None:
+                    position = canonical(record[cursor_field])
+                yield record
+        except QuotaExhaustedError as exc:
+            exc.resume_cursor = position
+            raise
+        return position
 
     def query(self, soql: str, *, include_deleted: bool = False,
               batch_size: int = MAX_BATCH_SIZE) -> Iterator[dict[str, Any]]:
         """Every record a SOQL query returns; ``include_deleted`` uses queryAll (IsDeleted rows)."""
         endpoint = "queryAll" if include_deleted else "query"
-        base = f"{self.auth.instance_url}/services/data/{self.api_version}/"
+        base = self._base()
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"}
 
         def fetch(next_url: str | None) -> Page:
@@ -119,12 +260,22 @@ class SalesforceClient:
         for page in SalesforcePaginator().pages(fetch):
             yield from page.get("records", [])
 
+    def _base(self) -> str:
+        return f"{self.auth.instance_url}/services/data/{self.api_version}/"
+
     def _get(self, url: str, params: dict[str, Any] | None, headers: dict[str, str]) -> Page:
         response = self.session.get(url, params=params, headers=headers, auth=self.auth)
         if response.status_code == 401:
             raise AuthenticationError(f"Salesforce refused the session: {_message(response)}")
         raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
+
+
+def _soql_datetime(moment: Moment) -> str:
+    """A SOQL dateTime literal. The documented forms have whole seconds, so the bound is rounded
+    down: for ``>=`` that can only include more rows, never fewer."""
+    stamp = datetime.fromtimestamp(to_millis(moment) // 1000, tz=UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _message(response: requests.Response) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import requests
 
 from connectors.errors import ApiError
 from connectors.rate_limit import SlidingWindowLimiter
-from connectors.redaction import redact
+from connectors.redaction import protect_logs, redact
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,36 @@ class RetryPolicy:
 class SessionStats:
     calls: int = 0
     retries: int = 0
+    throttled: int = 0  # 429 answers: in steady state this should stay 0
+
+
+class CallPolicy:
+    """An API's own rules around each call; this base class paces nothing and reads nothing.
+
+    Subclasses pick the limiter that paces a call (an API may have several windows), refuse a
+    call that would overspend a quota, and read usage from each answer.
+    """
+
+    def limiter(self, method: str, url: str) -> SlidingWindowLimiter | None:
+        return None
+
+    def before_call(self, method: str, url: str) -> None:
+        """Raise (e.g. ``QuotaExhaustedError``) to stop before the call is sent."""
+
+    def after_call(self, response: requests.Response) -> float | None:
+        """Read usage headers; raise if retrying cannot help (a daily limit); for a throttled
+        answer, return how long the API asks us to wait when it says so in its own words."""
+        return None
+
+
+class FixedRateLimit(CallPolicy):
+    """One limiter for every call of an API."""
+
+    def __init__(self, max_calls: int, window_seconds: float) -> None:
+        self._limiter = SlidingWindowLimiter(max_calls, window_seconds)
+
+    def limiter(self, method: str, url: str) -> SlidingWindowLimiter | None:
+        return self._limiter
 
 
 class ApiSession(requests.Session):
@@ -50,12 +81,12 @@ class ApiSession(requests.Session):
     """
 
     def __init__(self, api_name: str, *, timeout: float, retry: RetryPolicy,
-                 limiter: SlidingWindowLimiter | None, secrets: tuple[str, ...] = ()) -> None:
+                 policy: CallPolicy | None = None, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.api_name = api_name
         self.timeout = timeout
         self.retry = retry
-        self.limiter = limiter
+        self.policy = policy or CallPolicy()
         self.secrets = secrets
         self.stats = SessionStats()
         self.headers["User-Agent"] = "samepage/0.1 (+https://github.com/samepage)"
@@ -66,17 +97,24 @@ class ApiSession(requests.Session):
         method, url = str(method), str(url)
         status = 0
         for attempt in range(1, self.retry.max_attempts + 1):
-            if self.limiter is not None:
-                self.limiter.acquire()
+            self.policy.before_call(method, url)
+            limiter = self.policy.limiter(method, url)
             self.stats.calls += 1
             try:
-                response = super().request(method, url, *args, **kwargs)
+                with limiter.slot() if limiter is not None else nullcontext():
+                    response = super().request(method, url, *args, **kwargs)
             except _TRANSPORT_ERRORS as exc:
+                # The type only: messages of connection errors repeat the full URL.
                 problem = f"{type(exc).__name__}"
                 retry_after = None
             else:
                 status = response.status_code
+                hint = self.policy.after_call(response)
                 problem, retry_after = self._problem(response)
+                if status == 429:
+                    self.stats.throttled += 1
+                if retry_after is None:
+                    retry_after = hint
                 if problem is None:
                     # Success, or an error retrying cannot fix: the caller turns that into an
                     # ApiError carrying the API's own message.
@@ -115,11 +153,18 @@ def _safe_url(url: str) -> str:
 
 
 def build_session(api_name: str, *, timeout: float = 30.0, retry: RetryPolicy | None = None,
-                  rate_limit: tuple[int, float] | None = None,
+                  rate_limit: tuple[int, float] | None = None, policy: CallPolicy | None = None,
                   secrets: tuple[str, ...] = ()) -> ApiSession:
-    """A session for one API: ``rate_limit`` is (max calls, per seconds) or None for no limiter."""
-    limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
-    return ApiSession(api_name, timeout=timeout, retry=retry or RetryPolicy(), limiter=limiter,
+    """A session for one API.
+
+    ``rate_limit`` is (max calls, per seconds) for one plain limiter; ``policy`` replaces it with
+    an API's own rules (several limiters, quota guards). ``secrets`` are redacted from our logs
+    and urllib3's.
+    """
+    if policy is None and rate_limit is not None:
+        policy = FixedRateLimit(*rate_limit)
+    protect_logs(secrets, (__name__, "urllib3.connectionpool"))
+    return ApiSession(api_name, timeout=timeout, retry=retry or RetryPolicy(), policy=policy,
                       secrets=secrets)
 
 

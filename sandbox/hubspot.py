@@ -34,6 +34,8 @@ DEFAULT_PORTAL_ID = 24681357
 LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, HISTORY_MAX_LIMIT = 10, 100, 50
 SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_RESULT_CAP = 10, 200, 10_000
 OWNERS_DEFAULT_LIMIT, OWNERS_MAX_LIMIT = 100, 500
+# batch/read: 100 inputs, 50 with propertiesWithHistory (HubSpot's 400 names the 50).
+BATCH_READ_MAX, BATCH_HISTORY_MAX = 100, 50
 ASSOCIATION_BATCH_MAX = 1000
 
 # v3 association type names -> v4 (typeId, label), from HubSpot's default association type table.
@@ -75,6 +77,7 @@ class HubSpotApi:
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"/crm/v3/objects/([^/]+)/?"), self._list),
             ("POST", re.compile(r"/crm/v3/objects/([^/]+)/search/?"), self._search),
+            ("POST", re.compile(r"/crm/v3/objects/([^/]+)/batch/read/?"), self._batch_read),
             ("GET", re.compile(r"/crm/v3/objects/([^/]+)/([^/]+)/?"), self._get),
             ("GET", re.compile(r"/crm/v3/properties/([^/]+)/?"), self._properties),
             ("GET", re.compile(r"/crm/v3/properties/([^/]+)/([^/]+)/?"), self._property),
@@ -202,6 +205,57 @@ class HubSpotApi:
         if after + limit < len(found):
             out += b',"paging":' + _json({"next": {"after": str(after + limit)}})
         return Response.raw_json(200, out + b"}")
+
+    def _batch_read(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
+        object_type = canonical_type(groups[0])
+        table = state.tables[object_type]
+        body = _body(request)
+        inputs, history = body.get("inputs"), body.get("propertiesWithHistory") or []
+        if not isinstance(inputs, list) or not all(
+                isinstance(i, dict) and i.get("id") not in (None, "") for i in inputs):
+            raise invalid("Invalid input JSON: inputs must be a list of objects with an id")
+        for name in ("properties", "propertiesWithHistory"):
+            if not isinstance(body.get(name) or [], list):
+                raise invalid(f"Invalid input JSON: {name} must be a list of property names")
+        if history and len(inputs) > BATCH_HISTORY_MAX:
+            raise invalid("The maximum number of inputs supported in a batch request for property "
+                          f"histories is {BATCH_HISTORY_MAX}. Please reduce the number of items "
+                          "and try again")
+        if len(inputs) > BATCH_READ_MAX:  # the limit is documented, this text is ours
+            raise invalid(f"Too many inputs ({len(inputs)}). The limit is {BATCH_READ_MAX}.")
+        archived = _flag(request, "archived")
+        records = table.archived if archived else table.active
+        id_property = body.get("idProperty")
+        positions: dict[int, None] = {}  # ordered and de-duplicated: a survivor asked twice
+        missing = []
+        for item in inputs:
+            raw_id = str(item["id"])
+            if id_property and id_property != "hs_object_id":
+                pos = None if archived else table.lookup(id_property, raw_id)
+            elif not raw_id.isdigit():
+                pos = None
+            else:
+                pos = records.position(int(raw_id))
+                if pos is None and not archived:
+                    pos = table.merged.get(int(raw_id))  # as GET: a merged id reads the survivor
+            if pos is None:
+                missing.append(raw_id)
+            else:
+                positions[pos] = None
+        # Rendered by the list endpoint's code for the same selection: the same bytes.
+        selection = table.selection(body.get("properties"), history)
+        out = (b'{"status":"COMPLETE","results":['
+               + b",".join(records.render(positions, selection)) + b"]")
+        if missing:
+            out += b',"numErrors":1,"errors":' + _json([{
+                "status": "error", "category": "OBJECT_NOT_FOUND",
+                "message": f"Could not get some {SINGULAR[object_type].upper()} objects, they may "
+                           "be deleted or not exist. Check that ids are valid.",
+                "context": {"ids": missing}}])
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        out += b',"startedAt":' + _json(now) + b',"completedAt":' + _json(now) + b"}"
+        # Partial success is 207 Multi-Status, as the real batch endpoints answer.
+        return Response.raw_json(207 if missing else 200, out)
 
     def _associations(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
         source = state.tables[canonical_type(groups[0])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,13 @@ from typing import Any
 import pytest
 import requests
 from hubspot import HubSpot
-from hubspot.crm.contacts import Filter, FilterGroup, PublicObjectSearchRequest
+from hubspot.crm.contacts import (
+    BatchReadInputSimplePublicObjectId,
+    Filter,
+    FilterGroup,
+    PublicObjectSearchRequest,
+    SimplePublicObjectId,
+)
 
 from sandbox.http import SandboxServer, start_server
 from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, HubSpotApi
@@ -207,6 +214,74 @@ def test_get_by_id_email_merged_and_missing(server: SandboxServer,
     with_links = session.get(f"{url}/1005", params={"associations": "companies"}).json()
     assert with_links["associations"]["companies"]["results"][0] == {
         "id": "502", "type": "contact_to_company"}
+
+
+def _batch_read(session: requests.Session, server: SandboxServer, body: dict[str, Any],
+                **params: str) -> requests.Response:
+    return session.post(f"{server.url}/crm/v3/objects/contacts/batch/read", json=body,
+                        params=params)
+
+
+def test_batch_read_renders_the_list_endpoints_bytes(server: SandboxServer,
+                                                     session: requests.Session) -> None:
+    props, history = ["email", "favorite_color", "hubspotscore"], ["lifecyclestage"]
+    listed = session.get(f"{server.url}/crm/v3/objects/contacts",
+                         params={"limit": 50, "properties": ",".join(props),
+                                 "propertiesWithHistory": ",".join(history)})
+    wanted = ["1003", "1001", "1040", "1001"]  # out of order, one asked twice
+    read = _batch_read(session, server, {"inputs": [{"id": i} for i in wanted],
+                                         "properties": props, "propertiesWithHistory": history})
+    assert read.status_code == 200
+    body = read.json()
+    assert body["status"] == "COMPLETE" and body["startedAt"] and body["completedAt"]
+    assert "errors" not in body and "numErrors" not in body
+    assert [r["id"] for r in body["results"]] == ["1003", "1001", "1040"]
+    for record in body["results"]:
+        encoded = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        assert encoded in listed.text and encoded in read.text  # byte for byte the same
+    assert body["results"][0]["propertiesWithHistory"]["lifecyclestage"][1]["value"] == "lead"
+    plain = _batch_read(session, server, {"inputs": [{"id": "1002"}]}).json()["results"][0]
+    assert set(plain["properties"]) == {"createdate", "email", "firstname", "hs_object_id",
+                                        "lastmodifieddate", "lastname"}  # the default set
+
+
+def test_batch_read_missing_merged_archived_and_id_property(server: SandboxServer,
+                                                            session: requests.Session) -> None:
+    partly = _batch_read(session, server, {"inputs": [{"id": "1005"}, {"id": "999999"},
+                                                      {"id": "1901"}, {"id": "abc"}],
+                                           "properties": ["email"]})
+    assert partly.status_code == 207
+    body = partly.json()
+    assert [r["id"] for r in body["results"]] == ["1005", "1002"]  # 1901 reads as its survivor
+    assert body["numErrors"] == 1
+    assert body["errors"] == [{
+        "status": "error", "category": "OBJECT_NOT_FOUND",
+        "message": "Could not get some CONTACT objects, they may be deleted or not exist. "
+                   "Check that ids are valid.", "context": {"ids": ["999999", "abc"]}}]
+    archived_id = str(1000 + LIVE + 1)
+    assert _batch_read(session, server, {"inputs": [{"id": archived_id}]}).status_code == 207
+    archived = _batch_read(session, server, {"inputs": [{"id": archived_id}]}, archived="true")
+    assert archived.status_code == 200
+    assert archived.json()["results"][0]["archived"] is True
+    assert archived.json()["results"][0]["archivedAt"]
+    by_email = _batch_read(session, server, {"inputs": [{"id": "PERSON7@example.com"}],
+                                             "idProperty": "email"}).json()
+    assert [r["id"] for r in by_email["results"]] == ["1007"]
+
+
+def test_batch_read_limits(server: SandboxServer, session: requests.Session) -> None:
+    ids = [{"id": str(1001 + n)} for n in range(101)]
+    too_many = _batch_read(session, server, {"inputs": ids})
+    assert too_many.status_code == 400
+    assert too_many.json()["category"] == "VALIDATION_ERROR"
+    assert _batch_read(session, server, {"inputs": ids[:100]}).status_code == 200
+    history = {"inputs": ids[:51], "propertiesWithHistory": ["lifecyclestage"]}
+    refused = _batch_read(session, server, history)
+    assert refused.status_code == 400
+    assert refused.json()["message"].startswith(
+        "The maximum number of inputs supported in a batch request for property histories is 50")
+    assert _batch_read(session, server, {**history, "inputs": ids[:50]}).status_code == 200
+    assert _batch_read(session, server, {"inputs": "1001"}).status_code == 400
 
 
 def test_properties_and_owners(server: SandboxServer, session: requests.Session) -> None:
@@ -441,3 +516,9 @@ def test_official_client_pages_and_searches(server: SandboxServer, world: World)
     assert found.total == len(customers)
     assert [c.id for c in found.results] == sorted(customers, key=int, reverse=True)[:10]
     assert found.paging.next.after == "10"
+    batch = client.crm.contacts.batch_api.read(
+        batch_read_input_simple_public_object_id=BatchReadInputSimplePublicObjectId(
+            inputs=[SimplePublicObjectId(id="1003"), SimplePublicObjectId(id="1004")],
+            properties=["email"], properties_with_history=["lifecyclestage"]))
+    assert [c.id for c in batch.results] == ["1003", "1004"]
+    assert batch.results[0].properties_with_history["lifecyclestage"][0].value == "customer"
