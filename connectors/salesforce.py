@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -35,6 +36,8 @@ API_NAME = "Salesforce"
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 DEFAULT_API_VERSION = "v62.0"
 MAX_BATCH_SIZE = 2000
+# 300 quoted 18-character ids keep a query far below SOQL's 100,000-character limit.
+PARENT_IDS_PER_QUERY = 300
 DEFAULT_QUOTA_RESERVE = 0.10  # share of the daily API requests left for everything else
 # Compound fields repeat their components, which are queried instead; base64 fields can only be
 # read one record at a time.
@@ -245,6 +248,21 @@ class SalesforceClient:
             raise
         return position
 
+    def records_of(self, sobject: str, fields: Sequence[str], parent_field: str,
+                   parent_ids: Iterable[str], *,
+                   batch_size: int = MAX_BATCH_SIZE) -> Iterator[Record]:
+        """Every row (deleted ones included) whose ``parent_field`` is one of ``parent_ids``.
+
+        For child objects without ``SystemModstamp`` (LeadHistory): a parent's deletion or
+        restore changes its children's ``IsDeleted`` without moving any cursor of theirs.
+        """
+        names = ", ".join(dict.fromkeys(["Id", *fields]))
+        for ids in _chunks(parent_ids, PARENT_IDS_PER_QUERY):
+            quoted = ", ".join(f"'{_soql_id(i)}'" for i in ids)
+            yield from self.query(f"SELECT {names} FROM {sobject} WHERE {parent_field} IN "
+                                  f"({quoted}) ORDER BY Id", include_deleted=True,
+                                  batch_size=batch_size)
+
     def query(self, soql: str, *, include_deleted: bool = False,
               batch_size: int = MAX_BATCH_SIZE) -> Iterator[dict[str, Any]]:
         """Every record a SOQL query returns; ``include_deleted`` uses queryAll (IsDeleted rows)."""
@@ -269,6 +287,19 @@ class SalesforceClient:
             raise AuthenticationError(f"Salesforce refused the session: {_message(response)}")
         raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _soql_id(value: str) -> str:
+    """A record id, refused if it is anything but an id (it is spliced into SOQL)."""
+    if not value.isalnum():
+        raise ValueError(f"not a Salesforce id: {value!r}")
+    return value
 
 
 def _soql_datetime(moment: Moment) -> str:

@@ -1,9 +1,8 @@
 """What every ingestion asset does with a stream: land it, then report it to Dagster."""
 
-from __future__ import annotations
-
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -15,9 +14,19 @@ from pipelines.warehouse import StreamSpec, Warehouse
 QUARANTINE_CHECK = "no_quarantined_records"
 
 
+class IngestionConfig(dg.Config):
+    full_refresh: bool = False
+    """Re-read every record and replace the raw tables (records gone from the API disappear)."""
+
+
 def asset_key(spec: StreamSpec) -> dg.AssetKey:
     """Ingestion asset keys equal the dbt sources' keys (source name, table) so lineage connects."""
     return dg.AssetKey([spec.schema, spec.table])
+
+
+def stream_asset_spec(spec: StreamSpec, group: str, kind: str, description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(asset_key(spec), group_name=group, kinds={kind},
+                        description=description)
 
 
 def quarantine_check_spec(spec: StreamSpec) -> dg.AssetCheckSpec:
@@ -25,34 +34,63 @@ def quarantine_check_spec(spec: StreamSpec) -> dg.AssetCheckSpec:
                              description="Every record received had a primary key and parsed.")
 
 
-def land_stream(context: dg.AssetExecutionContext, warehouse: Warehouse, spec: StreamSpec,
-                records: Iterable[Any], session: ApiSession,
-                credential_variables: str) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    """Load one stream and yield its materialization and quarantine check."""
-    calls_before, retries_before = session.stats.calls, session.stats.retries
-    started = time.monotonic()
-    try:
-        result = warehouse.load(spec, records, run_id=context.run.run_id)
-    except AuthenticationError as exc:
-        # One clear line naming the variables to fix, instead of a stack trace through requests.
-        raise dg.Failure(description=f"{exc}. Check {credential_variables}.",
-                         allow_retries=False) from None
-    key = asset_key(spec)
-    yield dg.MaterializeResult(asset_key=key, metadata={
-        "rows_received": result.rows_received,
-        "rows_inserted": result.rows_inserted,
-        "rows_updated": result.rows_updated,
-        "rows_deleted": result.rows_deleted,
-        "rows_quarantined": result.rows_quarantined,
-        "cursor": result.max_cursor or "",
-        "api_calls": session.stats.calls - calls_before,
-        "api_retries": session.stats.retries - retries_before,
-        "duration_seconds": round(time.monotonic() - started, 3),
-    })
-    yield dg.AssetCheckResult(
-        asset_key=key, check_name=QUARANTINE_CHECK, passed=result.rows_quarantined == 0,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rows_quarantined": result.rows_quarantined,
-                  "where": "select * from raw_meta.quarantine where stream = "
-                           f"'{spec.name}'"},
-    )
+@dataclass
+class StreamRun:
+    """One stream's load within an asset: what to read and how to commit it."""
+
+    spec: StreamSpec
+    records: Iterable[Any]
+    cursor: Callable[[], str | None] | None = None
+    replace: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class Lander:
+    """Lands streams for one asset run and reports each as Dagster events."""
+
+    def __init__(self, context: dg.AssetExecutionContext, warehouse: Warehouse,
+                 session: ApiSession, credential_variables: str) -> None:
+        self.context = context
+        self.warehouse = warehouse
+        self.session = session
+        self.credential_variables = credential_variables
+
+    def selected(self, spec: StreamSpec) -> bool:
+        return asset_key(spec) in self.context.selected_asset_keys
+
+    def land(self, stream: StreamRun) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        """Load one stream atomically and yield its materialization and quarantine check."""
+        calls_before, retries_before = self.session.stats.calls, self.session.stats.retries
+        started = time.monotonic()
+        try:
+            result = self.warehouse.load(stream.spec, stream.records,
+                                         run_id=self.context.run.run_id, cursor=stream.cursor,
+                                         replace=stream.replace)
+        except AuthenticationError as exc:
+            # One clear line naming the variables to fix, not a stack trace through requests.
+            raise dg.Failure(description=f"{exc}. Check {self.credential_variables}.",
+                             allow_retries=False) from None
+        key = asset_key(stream.spec)
+        self.context.log.info(f"{stream.spec.name}: {result.rows_received} records received, "
+                              f"cursor {result.max_cursor}")
+        yield dg.MaterializeResult(asset_key=key, metadata={
+            "rows_received": result.rows_received,
+            "rows_inserted": result.rows_inserted,
+            "rows_updated": result.rows_updated,
+            "rows_deleted": result.rows_deleted,
+            "rows_merged_away": result.rows_merged_away,
+            "rows_quarantined": result.rows_quarantined,
+            "cursor": result.max_cursor or "",
+            "full_refresh": stream.replace,
+            "api_calls": self.session.stats.calls - calls_before,
+            "api_retries": self.session.stats.retries - retries_before,
+            "duration_seconds": round(time.monotonic() - started, 3),
+            **stream.metadata,
+        })
+        yield dg.AssetCheckResult(
+            asset_key=key, check_name=QUARANTINE_CHECK, passed=result.rows_quarantined == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows_quarantined": result.rows_quarantined,
+                      "where": "select * from raw_meta.quarantine where stream = "
+                               f"'{stream.spec.name}'"},
+        )

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from connectors.redaction import RedactingFilter
+
 TIMEOUT_SECONDS = 10
 _logger = logging.getLogger(__name__)
+# urllib3 logs every request line at DEBUG, and a webhook's path is the secret part of its URL.
+_URLLIB3_FILTER = RedactingFilter()
 
 
 class SlackPostError(Exception):
@@ -31,6 +36,7 @@ def post_message(webhook_url: str | None, text: str, *, blocks: list[dict[str, A
     if not webhook_url:
         log.info(f"SLACK_WEBHOOK_URL is not set, so this message is only logged:\n{text}")
         return False
+    _hide_from_urllib3_logs(webhook_url)
     payload: dict[str, Any] = {"text": text}
     if blocks:
         payload["blocks"] = blocks
@@ -45,3 +51,12 @@ def post_message(webhook_url: str | None, text: str, *, blocks: list[dict[str, A
                              f"{response.text[:200]!r}; check SLACK_WEBHOOK_URL")
     log.info(f"posted a message to Slack ({len(text)} characters)")
     return True
+
+
+def _hide_from_urllib3_logs(webhook_url: str) -> None:
+    path = urlsplit(webhook_url).path
+    secrets = (webhook_url, path) if len(path) > 1 else (webhook_url,)
+    _URLLIB3_FILTER.secrets = tuple(dict.fromkeys(_URLLIB3_FILTER.secrets + secrets))
+    logger = logging.getLogger("urllib3.connectionpool")
+    if _URLLIB3_FILTER not in logger.filters:
+        logger.addFilter(_URLLIB3_FILTER)

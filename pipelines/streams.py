@@ -10,26 +10,12 @@ is ``contacts/email``), form submissions get ``formId``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
+from connectors.cursors import canonical
 from pipelines.warehouse import StreamSpec
 
 Record = dict[str, Any]
-
-
-def canonical_utc(value: Any) -> str | None:
-    """An API timestamp (ISO with Z or +0000, or epoch milliseconds) as sortable UTC text."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        moment = datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-    else:
-        text = str(value).replace("Z", "+00:00")
-        if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":  # Salesforce's +0000
-            text = f"{text[:-2]}:{text[-2:]}"
-        moment = datetime.fromisoformat(text).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _field(name: str) -> Callable[[Record], Any]:
@@ -37,7 +23,7 @@ def _field(name: str) -> Callable[[Record], Any]:
 
 
 def _cursor(name: str) -> Callable[[Record], str | None]:
-    return lambda record: canonical_utc(record.get(name))
+    return lambda record: canonical(record[name]) if record.get(name) not in (None, "") else None
 
 
 def _hubspot_object(table: str) -> StreamSpec:

@@ -24,7 +24,9 @@ def _manifest_is_stale() -> bool:
 # `dagster job execute` and tests all see the current models without a separate build step.
 if _manifest_is_stale():
     DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
-                   dbt_executable=dbt_executable()).cli(["parse"]).wait()
+                   dbt_executable=dbt_executable()).cli(
+        # into target/ itself: by default each invocation gets its own target/<id>/
+        ["parse"], target_path=dbt_project.target_path).wait()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)

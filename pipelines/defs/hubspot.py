@@ -1,31 +1,174 @@
-"""HubSpot ingestion: one asset per stream, landed in schema ``raw_hubspot``."""
+"""HubSpot ingestion: every stream the models need, landed in schema ``raw_hubspot``.
+
+CRM objects are incremental by their last-modified property between the committed cursor and a
+high-water mark taken at the start of the run; property lists are discovered, so custom
+properties arrive without code changes. Deletes come from the archived listing, merges from the
+survivors' ``hs_merged_object_ids`` (the loader drops the losers).
+"""
+
+from collections.abc import Iterator
 
 import dagster as dg
 
+from connectors.cursors import Checkpointed
+from connectors.hubspot import HubSpotClient
 from pipelines.defs.resources import HubSpotResource, WarehouseResource
-from pipelines.ingestion import asset_key, land_stream, quarantine_check_spec
-from pipelines.streams import HUBSPOT_CONTACTS as CONTACTS
+from pipelines.ingestion import (
+    IngestionConfig,
+    Lander,
+    StreamRun,
+    quarantine_check_spec,
+    stream_asset_spec,
+)
+from pipelines.streams import (
+    HUBSPOT_COMPANIES,
+    HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
+    HUBSPOT_CONTACTS,
+    HUBSPOT_DEALS,
+    HUBSPOT_EMAIL_EVENTS,
+    HUBSPOT_FORM_SUBMISSIONS,
+    HUBSPOT_FORMS,
+    HUBSPOT_OWNERS,
+    HUBSPOT_PROPERTIES,
+    Record,
+)
+from pipelines.warehouse import StreamSpec
 
-CONTACT_PROPERTIES = [
-    "email", "firstname", "lastname", "company", "jobtitle", "hubspotscore", "lifecyclestage",
-    "hubspot_owner_id", "hs_analytics_source", "hs_merged_object_ids", "createdate",
-    "lastmodifieddate",
-]
+CRM_OBJECTS: dict[str, StreamSpec] = {
+    "contacts": HUBSPOT_CONTACTS,
+    "companies": HUBSPOT_COMPANIES,
+    "deals": HUBSPOT_DEALS,
+}
+# Properties whose full history the agreed definitions read (MQL time, drift evidence).
+HISTORY_PROPERTIES = {"contacts": ["hubspotscore", "lifecyclestage"], "deals": ["dealstage"]}
+
+STREAMS = {
+    HUBSPOT_CONTACTS: "Contacts, live and archived, with score and lifecycle history.",
+    HUBSPOT_COMPANIES: "Companies, live and archived.",
+    HUBSPOT_DEALS: "Deals, live and archived, with deal-stage history.",
+    HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS: "Each contact's companies (v4 associations).",
+    HUBSPOT_OWNERS: "Owners (sales reps), active and deactivated.",
+    HUBSPOT_PROPERTIES: "Property definitions of contacts, companies and deals, custom included.",
+    HUBSPOT_FORMS: "Marketing forms.",
+    HUBSPOT_FORM_SUBMISSIONS: "Form submissions.",
+    HUBSPOT_EMAIL_EVENTS: "Marketing email events (sent, delivered, open, click, ...).",
+}
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(asset_key(CONTACTS), group_name="hubspot", kinds={"hubspot", "duckdb"},
-                        description="HubSpot contacts, current and archived, one row per id.")],
-    check_specs=[quarantine_check_spec(CONTACTS)],
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=10),
+    name="hubspot_raw",
+    specs=[stream_asset_spec(spec, "hubspot", "hubspot", text) for spec, text in STREAMS.items()],
+    check_specs=[quarantine_check_spec(spec) for spec in STREAMS],
+    can_subset=True,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
 )
-def hubspot_raw(context: dg.AssetExecutionContext, hubspot: HubSpotResource,
-                warehouse: WarehouseResource):
+def hubspot_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
+                hubspot: HubSpotResource, warehouse: WarehouseResource):
     client = hubspot.client()
+    lander = Lander(context, warehouse.warehouse(), client.session,
+                    "HUBSPOT_API_BASE and HUBSPOT_ACCESS_TOKEN")
+    full = config.full_refresh
 
-    def contacts():
-        yield from client.list_objects("contacts", CONTACT_PROPERTIES)
-        yield from client.list_objects("contacts", CONTACT_PROPERTIES, archived=True)
+    def since(spec: StreamSpec) -> str | None:
+        return None if full else lander.warehouse.cursor(spec)
 
-    yield from land_stream(context, warehouse.warehouse(), CONTACTS, contacts(), client.session,
-                           "HUBSPOT_API_BASE and HUBSPOT_ACCESS_TOKEN")
+    changed_contacts = ContactChanges()
+    for object_type, spec in CRM_OBJECTS.items():
+        if lander.selected(spec) or (object_type == "contacts" and
+                                     lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS)):
+            stream = _crm_stream(client, object_type, spec, since(spec), full)
+            if object_type == "contacts":
+                stream.records = changed_contacts.note(stream.records)
+            if lander.selected(spec):
+                yield from lander.land(stream)
+            else:
+                for _ in stream.records:  # read only to learn which contacts changed
+                    pass
+
+    if lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS):
+        yield from lander.land(StreamRun(
+            HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
+            _associations_of(client, changed_contacts), replace=full))
+    if lander.selected(HUBSPOT_OWNERS):
+        yield from lander.land(StreamRun(HUBSPOT_OWNERS, client.owners(), replace=True))
+    if lander.selected(HUBSPOT_PROPERTIES):
+        definitions = (d for object_type in CRM_OBJECTS for d in client.properties(object_type))
+        yield from lander.land(StreamRun(HUBSPOT_PROPERTIES, definitions, replace=True))
+    forms = list(client.forms()) if (lander.selected(HUBSPOT_FORMS) or
+                                     lander.selected(HUBSPOT_FORM_SUBMISSIONS)) else []
+    if lander.selected(HUBSPOT_FORMS):
+        yield from lander.land(StreamRun(HUBSPOT_FORMS, forms, replace=True))
+    if lander.selected(HUBSPOT_FORM_SUBMISSIONS):
+        yield from lander.land(_submissions_stream(client, forms, since(HUBSPOT_FORM_SUBMISSIONS),
+                                                   full))
+    if lander.selected(HUBSPOT_EMAIL_EVENTS):
+        events = Checkpointed(client.email_events(since(HUBSPOT_EMAIL_EVENTS)))
+        yield from lander.land(StreamRun(HUBSPOT_EMAIL_EVENTS, events,
+                                         cursor=lambda: events.cursor, replace=full))
+
+
+def _crm_stream(client: HubSpotClient, object_type: str, spec: StreamSpec, since: str | None,
+                full: bool) -> StreamRun:
+    properties = [d["name"] for d in client.properties(object_type) if not d.get("archived")]
+    history = HISTORY_PROPERTIES.get(object_type, [])
+    until = client.high_water_mark(object_type)
+    if until is None:  # no live records at all: only deletions can have happened
+        changed: Checkpointed[Record] | None = None
+    else:
+        changed = Checkpointed(client.changed_objects(object_type, properties, history,
+                                                      since=since, until=until))
+
+    def records() -> Iterator[Record]:
+        if changed is not None:
+            yield from changed
+        yield from client.archived_objects(object_type, properties)
+
+    def cursor() -> str | None:
+        return changed.cursor if changed is not None else since
+
+    return StreamRun(spec, records(), cursor=cursor, replace=full,
+                     metadata={"properties": len(properties), "history_properties": history,
+                               "window_start": since or "", "window_end": until or ""})
+
+
+class ContactChanges:
+    """The contacts a run read: live ones (their associations are read next) and those gone
+    (archived, or merged into a survivor), whose associations are emptied."""
+
+    def __init__(self) -> None:
+        self.live: list[str] = []
+        self.gone: list[str] = []
+
+    def note(self, records: Iterator[Record]) -> Iterator[Record]:
+        for record in records:
+            (self.gone if record.get("archived") else self.live).append(record["id"])
+            self.gone.extend(HUBSPOT_CONTACTS.merged_ids(record))
+            yield record
+
+
+def _associations_of(client: HubSpotClient, contacts: ContactChanges) -> Iterator[Record]:
+    """Each changed contact's companies. A contact with none, or gone, gets an empty ``to``
+    list, so a removed association replaces the stale row instead of lingering."""
+    answered: set[str] = set()
+    for result in client.contact_company_associations(contacts.live):
+        answered.add(str(result["from"]["id"]))
+        yield result
+    for contact_id in [*contacts.live, *contacts.gone]:
+        if contact_id not in answered:
+            yield {"from": {"id": contact_id}, "to": []}
+
+
+def _submissions_stream(client: HubSpotClient, forms: list[Record], since: str | None,
+                        full: bool) -> StreamRun:
+    reads = [Checkpointed(client.form_submissions(form["id"], since)) for form in forms]
+
+    def records() -> Iterator[Record]:
+        for read in reads:
+            yield from read
+
+    def cursor() -> str | None:
+        positions = [read.cursor for read in reads if read.cursor is not None]
+        return max(positions, default=since)
+
+    return StreamRun(HUBSPOT_FORM_SUBMISSIONS, records(), cursor=cursor, replace=full,
+                     metadata={"forms": len(forms)})

@@ -4,16 +4,20 @@ Secrets come through ``dg.EnvVar`` so Dagster never stores or displays their val
 fails the run with an error naming the variable. Non-secret settings default to the real services.
 """
 
+import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from connectors.hubspot import DEFAULT_API_BASE, HubSpotClient
+from connectors.hubspot import DEFAULT_API_BASE, DEFAULT_RATE_LIMIT, HubSpotClient, hubspot_session
 from connectors.salesforce import DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceClient
 from pipelines.paths import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE, REPO_ROOT
+from pipelines.publishing import PublishResult, default_published_path, publish
+from pipelines.slack import post_message
 from pipelines.warehouse import Warehouse, open_warehouse
 
 
@@ -22,9 +26,12 @@ class HubSpotResource(dg.ConfigurableResource):
 
     api_base: str = DEFAULT_API_BASE
     access_token: str
+    calls_per_10_seconds: int = DEFAULT_RATE_LIMIT[0]
 
     def client(self) -> HubSpotClient:
-        return HubSpotClient(self.access_token, api_base=self.api_base)
+        session = hubspot_session(self.access_token,
+                                  rate_limit=(self.calls_per_10_seconds, 10.0))
+        return HubSpotClient(self.access_token, api_base=self.api_base, session=session)
 
 
 class SalesforceResource(dg.ConfigurableResource):
@@ -57,6 +64,28 @@ def warehouse_location(value: str) -> str:
     return str(path if path.is_absolute() else REPO_ROOT / path)
 
 
+class BIPublishResource(dg.ConfigurableResource):
+    """The read-only copy of the marts that BI tools read (docs/bi.md)."""
+
+    warehouse: str
+    path: str
+
+    def publish(self, schema: str, tables: Sequence[str], run_id: str) -> PublishResult | None:
+        """Publish a DuckDB warehouse; None for a server (PostgreSQL), which BI tools read as is."""
+        if "://" in self.warehouse:
+            return None
+        return publish(Path(self.warehouse), Path(self.path), schema, tables, run_id)
+
+
+class SlackResource(dg.ConfigurableResource):
+    """A Slack incoming webhook; without one, messages are only logged."""
+
+    webhook_url: str | None = None
+
+    def post(self, text: str, log: logging.Logger | None = None) -> bool:
+        return post_message(self.webhook_url, text, log=log)
+
+
 def dbt_executable() -> str:
     """The dbt installed beside this Python, so an un-activated virtualenv still works."""
     beside = Path(sys.executable).parent / "dbt"
@@ -70,6 +99,8 @@ def resources() -> dg.Definitions:
         "hubspot": HubSpotResource(
             api_base=os.environ.get("HUBSPOT_API_BASE", DEFAULT_API_BASE),
             access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
+            calls_per_10_seconds=int(os.environ.get("HUBSPOT_CALLS_PER_10_SECONDS",
+                                                    DEFAULT_RATE_LIMIT[0])),
         ),
         "salesforce": SalesforceResource(
             login_url=os.environ.get("SALESFORCE_LOGIN_URL", DEFAULT_LOGIN_URL),
@@ -79,4 +110,12 @@ def resources() -> dg.Definitions:
         ),
         "warehouse": WarehouseResource(location=warehouse),
         "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+        "bi": BIPublishResource(
+            warehouse=warehouse,
+            path=warehouse_location(os.environ.get("SAMEPAGE_BI_WAREHOUSE",
+                                                   str(default_published_path(warehouse)))),
+        ),
+        # Optional secret: unset means "only log", so no EnvVar that would fail every run.
+        "slack": SlackResource(webhook_url=dg.EnvVar("SLACK_WEBHOOK_URL")
+                               if os.environ.get("SLACK_WEBHOOK_URL") else None),
     })

@@ -1,32 +1,99 @@
-"""Salesforce ingestion: one asset per object, landed in schema ``raw_salesforce``."""
+"""Salesforce ingestion: every object the models need, landed in schema ``raw_salesforce``.
+
+Fields come from ``describe`` (custom ``__c`` fields included), rows from ``queryAll`` so deleted
+rows arrive flagged, incremental by ``SystemModstamp`` (``CreatedDate`` for the immutable
+LeadHistory) with an inclusive lower bound. Before the org's daily API quota runs out the asset
+stops: streams already landed keep their state, and the run says why it stopped.
+"""
+
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import dagster as dg
 
+from connectors.cursors import Checkpointed
+from connectors.errors import QuotaExhaustedError
+from connectors.salesforce import SalesforceClient, SalesforceField
 from pipelines.defs.resources import SalesforceResource, WarehouseResource
-from pipelines.ingestion import asset_key, land_stream, quarantine_check_spec
-from pipelines.streams import SALESFORCE_OBJECTS
+from pipelines.ingestion import (
+    IngestionConfig,
+    Lander,
+    StreamRun,
+    quarantine_check_spec,
+    stream_asset_spec,
+)
+from pipelines.streams import SALESFORCE_OBJECTS, Record
+from pipelines.warehouse import StreamSpec
 
-LEAD_FIELDS = [
-    "Id", "IsDeleted", "FirstName", "LastName", "Email", "Company", "Status", "LeadSource",
-    "OwnerId", "IsConverted", "ConvertedDate", "ConvertedContactId", "ConvertedOpportunityId",
-    "Disqualification_Reason__c", "CreatedDate", "LastModifiedDate", "SystemModstamp",
-]
-
-LEADS = SALESFORCE_OBJECTS["Lead"]
+# LeadHistory rows never change and have no SystemModstamp.
+CURSOR_FIELDS = {"LeadHistory": "CreatedDate"}
+# ...so when a Lead is deleted or restored, its history rows' IsDeleted flips without moving
+# any cursor of theirs: they are re-read for every Lead that changed in the run.
+CHILD_PARENTS = {"LeadHistory": ("Lead", "LeadId")}
+CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.items()}
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(asset_key(LEADS), group_name="salesforce",
-                        kinds={"salesforce", "duckdb"},
-                        description="Salesforce Leads, deleted ones included, one row per Id.")],
-    check_specs=[quarantine_check_spec(LEADS)],
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=10),
+    name="salesforce_raw",
+    specs=[stream_asset_spec(spec, "salesforce", "salesforce",
+                             f"Salesforce {sobject} rows, deleted ones flagged.")
+           for sobject, spec in SALESFORCE_OBJECTS.items()],
+    check_specs=[quarantine_check_spec(spec) for spec in SALESFORCE_OBJECTS.values()],
+    can_subset=True,
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
 )
-def salesforce_raw(context: dg.AssetExecutionContext, salesforce: SalesforceResource,
-                   warehouse: WarehouseResource):
+def salesforce_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
+                   salesforce: SalesforceResource, warehouse: WarehouseResource):
     client = salesforce.client()
-    soql = f"SELECT {', '.join(LEAD_FIELDS)} FROM Lead"
-    leads = client.query(soql, include_deleted=True)
-    yield from land_stream(context, warehouse.warehouse(), LEADS, leads, client.session,
-                           "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and "
-                           "SALESFORCE_CLIENT_SECRET")
+    lander = Lander(context, warehouse.warehouse(), client.session,
+                    "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET")
+    usage = client.api_usage()
+    context.log.info(f"Salesforce daily API usage at start: {usage.used}/{usage.limit}")
+    changed_parents: dict[str, list[str]] = {}
+    for sobject, spec in SALESFORCE_OBJECTS.items():
+        if not lander.selected(spec):
+            continue
+        try:
+            fields = client.fields(sobject)
+            stream = _object_stream(client, sobject, spec, fields, lander, config)
+            if sobject in CHILD_PARENTS:
+                parent, parent_field = CHILD_PARENTS[sobject]
+                stream.records = chain(stream.records, client.records_of(
+                    sobject, [f.name for f in fields], parent_field,
+                    changed_parents.get(parent, [])))
+            if sobject in CHILDREN_BY_PARENT:
+                stream.records = _noting_ids(stream.records,
+                                             changed_parents.setdefault(sobject, []))
+            yield from lander.land(stream)
+        except QuotaExhaustedError as exc:
+            raise dg.Failure(
+                description=f"Stopped before exhausting the Salesforce daily API quota while "
+                            f"reading {sobject}: {exc}. Streams landed before it kept their "
+                            "state; the next run resumes from there.",
+                metadata={"stopped_at_stream": spec.name},
+                allow_retries=False,
+            ) from None
+
+
+def _object_stream(client: SalesforceClient, sobject: str, spec: StreamSpec,
+                   fields: list[SalesforceField], lander: Lander,
+                   config: IngestionConfig) -> StreamRun:
+    since = None if config.full_refresh else lander.warehouse.cursor(spec)
+    rows = Checkpointed(client.changed_records(
+        sobject, [f.name for f in fields], CURSOR_FIELDS.get(sobject, "SystemModstamp"), since))
+    formulas = sorted(f.name for f in fields if f.calculated)
+    return StreamRun(spec, rows, cursor=lambda: rows.cursor, replace=config.full_refresh,
+                     metadata={
+                         "fields": len(fields),
+                         "custom_fields": sorted(f.name for f in fields if f.custom),
+                         # formulas change without moving SystemModstamp: recomputed by full
+                         # refresh only
+                         "formula_fields": formulas,
+                         "window_start": since or "",
+                     })
+
+
+def _noting_ids(records: Iterable[Record], ids: list[str]) -> Iterator[Record]:
+    for record in records:
+        ids.append(record["Id"])
+        yield record

@@ -87,12 +87,13 @@ class Warehouse(ABC):
         return row[0] if row else None
 
     def load(self, spec: StreamSpec, records: Iterable[Any], run_id: str, *,
-             cursor: str | None = None, replace: bool = False) -> LoadResult:
+             cursor: Callable[[], str | None] | None = None,
+             replace: bool = False) -> LoadResult:
         """Merge ``records`` into ``spec``'s raw table and commit the stream's cursor, atomically.
 
-        ``cursor`` is the position to commit (default: the newest record cursor seen); it never
-        moves backwards unless ``replace``, which makes the table exactly this load (a full
-        refresh: ids not seen again are gone).
+        ``cursor`` gives the position to commit once every record has been read (default: the
+        newest record cursor seen); it never moves backwards unless ``replace``, which makes the
+        table exactly this load (a full refresh: ids not seen again are gone).
         """
         result = LoadResult(stream=spec.name)
         extracted_at = datetime.now(UTC).isoformat()
@@ -106,9 +107,10 @@ class Warehouse(ABC):
             while batch := list(islice(iterator, BATCH_SIZE)):
                 result.rows_received += len(batch)
                 self._stage(con, [staged_row(record, spec) for record in batch])
+            position = cursor() if cursor is not None else None
             self._begin(con)
             try:
-                self._merge(con, spec, run_id, extracted_at, result, cursor, replace)
+                self._merge(con, spec, run_id, extracted_at, result, position, replace)
                 self._commit(con)
             except BaseException:
                 self._rollback(con)

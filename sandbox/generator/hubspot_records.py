@@ -269,7 +269,10 @@ def email_events(snap: Snapshot) -> list[dict[str, Any]]:
     """SENT, DELIVERED, OPEN (and CLICK) events behind every e-mail engagement."""
     tl, c = snap.tl, snap.clock
     eng, hs, people = tl.engagements, tl.contacts, tl.people
-    rows = np.flatnonzero(np.isin(eng.kind, (pm.ENG_OPEN, pm.ENG_CLICK)) & (eng.time <= c))
+    # An engagement's SENT and DELIVERED events precede it by up to 38 hours: each event is
+    # visible from its own time, not from the open's.
+    rows = np.flatnonzero(np.isin(eng.kind, (pm.ENG_OPEN, pm.ENG_CLICK))
+                          & (eng.time <= c + 38 * pm.HOUR))
     out = []
     for e in rows.tolist():
         t = int(eng.time[e])
@@ -282,6 +285,8 @@ def email_events(snap: Snapshot) -> list[dict[str, Any]]:
         if eng.kind[e] == pm.ENG_CLICK:
             steps.append(("CLICK", t))
         for kind, when in steps:
+            if when > c:
+                continue
             event = {"id": f"{e:x}-{kind[0].lower()}", "created": when, "type": kind,
                      "recipient": recipient, "emailCampaignId": campaign,
                      "sentBy": {"id": sent_id, "created": sent}, **SENDER}

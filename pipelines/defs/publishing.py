@@ -1,0 +1,46 @@
+"""Publish the marts for BI tools once every mart model is built (docs/bi.md).
+
+The marts are read from the dbt manifest the dbt assets were built from, so a new mart model is
+published, and waited for, without touching this file. A failed dbt build fails its step and
+Dagster skips this asset: BI tools keep the last good copy.
+"""
+
+import dagster as dg
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+
+from pipelines.defs.dbt import samepage_dbt_models
+from pipelines.defs.resources import BIPublishResource
+from pipelines.publishing import mart_relations
+
+MARTS_SCHEMA = "marts"
+
+_manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets(
+    [samepage_dbt_models])
+MART_ASSETS: dict[str, dg.AssetKey] = {
+    table: _translator.get_asset_spec(_manifest, unique_id, _project).key
+    for table, unique_id in sorted(mart_relations(_manifest, MARTS_SCHEMA).items())
+}
+
+
+@dg.asset(
+    key=["bi", "published_marts"],
+    deps=list(MART_ASSETS.values()),
+    group_name="bi",
+    kinds={"duckdb"},
+    description="A read-only copy of schema `marts` for BI tools, swapped in atomically "
+                "(SAMEPAGE_BI_WAREHOUSE).",
+)
+def published_marts(context: dg.AssetExecutionContext,
+                    bi: BIPublishResource) -> dg.MaterializeResult:
+    result = bi.publish(MARTS_SCHEMA, list(MART_ASSETS), context.run.run_id)
+    if result is None:
+        context.log.info("The warehouse is a PostgreSQL server; BI tools read it directly.")
+        return dg.MaterializeResult(metadata={"published": False})
+    return dg.MaterializeResult(metadata={
+        "published": True,
+        "path": dg.MetadataValue.path(str(result.path)),
+        "tables": len(result.row_counts),
+        "rows": sum(result.row_counts.values()),
+        "row_counts": dg.MetadataValue.json(result.row_counts),
+        "size_bytes": result.size_bytes,
+    })
