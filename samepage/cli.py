@@ -12,6 +12,8 @@ import duckdb
 
 from pipelines.defs.resources import warehouse_location
 from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
+from pipelines.warehouse import PostgresWarehouse, open_warehouse
+from pipelines.warehouse.grants import grant_bi_read
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
@@ -31,8 +33,23 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", type=int, default=2000, help="people in the generated company")
     commands.add_parser("sandbox", help="serve, generate or advance a sandbox world "
                                         "(see `samepage sandbox --help`)")
+    grant = commands.add_parser("grant-bi", help="let a PostgreSQL role read the marts only")
+    grant.add_argument("role")
     args = parser.parse_args(argv)
+    if args.command == "grant-bi":
+        return grant_bi(args.role)
     return run_demo(args.seed, args.scale)
+
+
+def grant_bi(role: str) -> int:
+    warehouse = open_warehouse(warehouse_location(os.environ.get("SAMEPAGE_WAREHOUSE", "")))
+    if not isinstance(warehouse, PostgresWarehouse):
+        print("grant-bi needs SAMEPAGE_WAREHOUSE=postgresql://...: a DuckDB file has no roles; "
+              "share the published read-only copy instead", file=sys.stderr)
+        return 2
+    grant_bi_read(warehouse, role)
+    print(f"role {role} can read schema marts in {warehouse}, and nothing else")
+    return 0
 
 
 def run_demo(seed: int, scale: int) -> int:

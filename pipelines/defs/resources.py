@@ -109,7 +109,8 @@ def resources() -> dg.Definitions:
             api_version=os.environ.get("SALESFORCE_API_VERSION", DEFAULT_API_VERSION),
         ),
         "warehouse": WarehouseResource(location=warehouse),
-        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable(),
+                              target="postgres" if "://" in warehouse else "duckdb"),
         "bi": BIPublishResource(
             warehouse=warehouse,
             path=warehouse_location(os.environ.get("SAMEPAGE_BI_WAREHOUSE",
