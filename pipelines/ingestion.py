@@ -12,6 +12,9 @@ from connectors.session import ApiSession
 from pipelines.warehouse import StreamSpec, Warehouse
 
 QUARANTINE_CHECK = "no_quarantined_records"
+ROW_COUNT_CHECK = "live_rows_did_not_drop"
+# A night's extraction that loses more than this share of live rows is broken until proven not.
+MAX_LIVE_ROW_DROP = 0.15
 
 
 class IngestionConfig(dg.Config):
@@ -29,9 +32,14 @@ def stream_asset_spec(spec: StreamSpec, group: str, kind: str, description: str)
                         description=description)
 
 
-def quarantine_check_spec(spec: StreamSpec) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(QUARANTINE_CHECK, asset=asset_key(spec),
-                             description="Every record received had a primary key and parsed.")
+def stream_check_specs(spec: StreamSpec) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(QUARANTINE_CHECK, asset=asset_key(spec),
+                          description="Every record received had a primary key and parsed."),
+        dg.AssetCheckSpec(ROW_COUNT_CHECK, asset=asset_key(spec),
+                          description=f"Live rows fell by at most {MAX_LIVE_ROW_DROP:.0%} since "
+                                      "the previous load."),
+    ]
 
 
 @dataclass
@@ -60,6 +68,8 @@ class Lander:
 
     def land(self, stream: StreamRun) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         """Load one stream atomically and yield its materialization and quarantine check."""
+        key = asset_key(stream.spec)
+        previous = self._previous_live_rows(key)  # before this load's own event is recorded
         calls_before, retries_before = self.session.stats.calls, self.session.stats.retries
         started = time.monotonic()
         try:
@@ -80,6 +90,7 @@ class Lander:
             "rows_deleted": result.rows_deleted,
             "rows_merged_away": result.rows_merged_away,
             "rows_quarantined": result.rows_quarantined,
+            "rows_live": result.rows_live,
             "cursor": result.max_cursor or "",
             "full_refresh": stream.replace,
             "api_calls": self.session.stats.calls - calls_before,
@@ -88,9 +99,23 @@ class Lander:
             **stream.metadata,
         })
         yield dg.AssetCheckResult(
+            asset_key=key, check_name=ROW_COUNT_CHECK,
+            passed=previous is None or result.rows_live >= previous * (1 - MAX_LIVE_ROW_DROP),
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"rows_live": result.rows_live, "previous_rows_live": previous or 0},
+        )
+        yield dg.AssetCheckResult(
             asset_key=key, check_name=QUARANTINE_CHECK, passed=result.rows_quarantined == 0,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={"rows_quarantined": result.rows_quarantined,
                       "where": "select * from raw_meta.quarantine where stream = "
                                f"'{stream.spec.name}'"},
         )
+
+    def _previous_live_rows(self, key: dg.AssetKey) -> int | None:
+        """Live rows at the stream's previous materialization (None before its first)."""
+        event = self.context.instance.get_latest_materialization_event(key)
+        if event is None or event.asset_materialization is None:
+            return None
+        value = event.asset_materialization.metadata.get("rows_live")
+        return int(value.value) if value is not None else None

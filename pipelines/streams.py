@@ -87,3 +87,9 @@ SALESFORCE_OBJECTS: dict[str, StreamSpec] = {
     "Campaign": _salesforce_object("campaign"),
     "CampaignMember": _salesforce_object("campaign_member"),
 }
+
+ALL_STREAMS: list[StreamSpec] = [
+    HUBSPOT_CONTACTS, HUBSPOT_COMPANIES, HUBSPOT_DEALS, HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
+    HUBSPOT_OWNERS, HUBSPOT_PROPERTIES, HUBSPOT_FORMS, HUBSPOT_FORM_SUBMISSIONS,
+    HUBSPOT_EMAIL_EVENTS, *SALESFORCE_OBJECTS.values(),
+]

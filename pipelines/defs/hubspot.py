@@ -17,8 +17,8 @@ from pipelines.ingestion import (
     IngestionConfig,
     Lander,
     StreamRun,
-    quarantine_check_spec,
     stream_asset_spec,
+    stream_check_specs,
 )
 from pipelines.streams import (
     HUBSPOT_COMPANIES,
@@ -58,7 +58,7 @@ STREAMS = {
 @dg.multi_asset(
     name="hubspot_raw",
     specs=[stream_asset_spec(spec, "hubspot", "hubspot", text) for spec, text in STREAMS.items()],
-    check_specs=[quarantine_check_spec(spec) for spec in STREAMS],
+    check_specs=[check for spec in STREAMS for check in stream_check_specs(spec)],
     can_subset=True,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
 )

@@ -19,8 +19,8 @@ from pipelines.ingestion import (
     IngestionConfig,
     Lander,
     StreamRun,
-    quarantine_check_spec,
     stream_asset_spec,
+    stream_check_specs,
 )
 from pipelines.streams import SALESFORCE_OBJECTS, Record
 from pipelines.warehouse import StreamSpec
@@ -38,7 +38,8 @@ CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.item
     specs=[stream_asset_spec(spec, "salesforce", "salesforce",
                              f"Salesforce {sobject} rows, deleted ones flagged.")
            for sobject, spec in SALESFORCE_OBJECTS.items()],
-    check_specs=[quarantine_check_spec(spec) for spec in SALESFORCE_OBJECTS.values()],
+    check_specs=[check for spec in SALESFORCE_OBJECTS.values()
+                 for check in stream_check_specs(spec)],
     can_subset=True,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
 )

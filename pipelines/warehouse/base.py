@@ -48,6 +48,7 @@ class LoadResult:
     rows_deleted: int = 0  # records flagged deleted in this load
     rows_merged_away: int = 0  # merge losers removed because their survivor landed
     rows_quarantined: int = 0
+    rows_live: int = 0  # rows not flagged deleted in the table after this load
     max_cursor: str | None = None
 
 
@@ -177,6 +178,8 @@ class Warehouse(ABC):
                 synced_at = excluded.synced_at,
                 run_id = excluded.run_id
         """, [spec.name, result.max_cursor, extracted_at, run_id])
+        result.rows_live = self._one(
+            con, f"select count(*) from {table} where not is_deleted")[0]
         self._run(con, "drop table latest")
 
     def _ensure_tables(self, con: Any, spec: StreamSpec) -> None:

@@ -7,12 +7,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.defs.hubspot import STREAMS as HUBSPOT_STREAMS
 from pipelines.ingestion import asset_key
-from pipelines.streams import SALESFORCE_OBJECTS
+from pipelines.streams import ALL_STREAMS as RAW_STREAMS
 from tests.pipelines.conftest import load_definitions
 
-RAW_STREAMS = [*HUBSPOT_STREAMS, *SALESFORCE_OBJECTS.values()]
 INGESTION_KEYS = [asset_key(spec) for spec in RAW_STREAMS]
 
 
