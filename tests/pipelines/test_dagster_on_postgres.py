@@ -25,7 +25,8 @@ def test_nightly_runs_on_a_postgres_backed_instance(tmp_path):
     world, _ = generate(3, 300)
     with temporary_database() as dsn, Sandbox(world, SandboxSettings.unlimited()) as sandbox:
         env = {**os.environ, **sandbox.environment(), "DAGSTER_HOME": str(dagster_home),
-               "DAGSTER_PG_URL": dsn.replace("postgresql://", "postgresql+psycopg2://"), "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb"),
+               "DAGSTER_PG_URL": dsn.replace("postgresql://", "postgresql+psycopg2://"),
+               "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb"),
                "HUBSPOT_CALLS_PER_10_SECONDS": "100000"}
         result = subprocess.run(
             [str(Path(sys.executable).parent / "dagster"), "job", "execute",
