@@ -37,10 +37,10 @@ class PublishResult:
 
 
 def mart_relations(manifest: Mapping[str, Any], schema: str) -> dict[str, str]:
-    """Relation name -> dbt unique id of every dbt node that builds a relation in ``schema``."""
+    """Relation name -> dbt node name of every dbt node that builds a relation in ``schema``."""
     return {
-        node["alias"] or node["name"]: unique_id
-        for unique_id, node in manifest["nodes"].items()
+        node["alias"] or node["name"]: node["name"]
+        for node in manifest["nodes"].values()
         if node["resource_type"] in RELATION_RESOURCE_TYPES
         and node["schema"] == schema
         and node["config"].get("materialized") != "ephemeral"

@@ -5,20 +5,22 @@ published, and waited for, without touching this file. A failed dbt build fails 
 Dagster skips this asset: BI tools keep the last good copy.
 """
 
-import dagster as dg
-from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+import json
 
-from pipelines.defs.dbt import samepage_dbt_models
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from pipelines.defs.dbt import dbt_project, samepage_dbt_models
 from pipelines.defs.resources import BIPublishResource
 from pipelines.publishing import mart_relations
 
 MARTS_SCHEMA = "marts"
 
-_manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets(
-    [samepage_dbt_models])
+# The manifest the dbt assets were just built from (pipelines.defs.dbt parses it when stale).
+_manifest = json.loads(dbt_project.manifest_path.read_text())
 MART_ASSETS: dict[str, dg.AssetKey] = {
-    table: _translator.get_asset_spec(_manifest, unique_id, _project).key
-    for table, unique_id in sorted(mart_relations(_manifest, MARTS_SCHEMA).items())
+    table: get_asset_key_for_model([samepage_dbt_models], model)
+    for table, model in sorted(mart_relations(_manifest, MARTS_SCHEMA).items())
 }
 
 
