@@ -27,9 +27,14 @@ class FailedCheck:
     description: str
 
 
+def ui_url(path: str) -> str:
+    """A page of the Dagster UI (``DAGSTER_UI_URL``, default the local ``dagster dev``)."""
+    return f"{os.environ.get('DAGSTER_UI_URL', DEFAULT_UI_URL).rstrip('/')}/{path.lstrip('/')}"
+
+
 def run_url(run_id: str) -> str:
-    """The run's page in the Dagster UI (``DAGSTER_UI_URL``, default the local ``dagster dev``)."""
-    return f"{os.environ.get('DAGSTER_UI_URL', DEFAULT_UI_URL).rstrip('/')}/runs/{run_id}"
+    """The run's page in the Dagster UI."""
+    return ui_url(f"runs/{run_id}")
 
 
 def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[FailedStep]:
@@ -44,25 +49,28 @@ def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[FailedStep]:
 def _error_text(error: SerializableErrorInfo) -> str:
     """``module.path.ValueError: text`` as ``ValueError: text``; a ``dg.Failure`` as its text
     only, since its description is the message the code wrote for people."""
-    line = _first_line(error.message)
+    line = first_line(error.message)
     qualified, separator, text = line.partition(": ")
     if not separator or qualified.rsplit(".", 1)[-1] != error.cls_name:
         return line
     return text if error.cls_name == "Failure" else f"{error.cls_name}: {text}"
 
 
-def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:
-    """Asset checks of the run that failed with severity ERROR (WARN is for the UI, not alerts)."""
+def failed_check_evaluations(instance: dg.DagsterInstance,
+                             run_id: str) -> list[dg.AssetCheckEvaluation]:
+    """Every asset check of the run that did not pass, whatever its severity."""
     records = instance.get_records_for_run(
         run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
-    checks = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            checks.append(FailedCheck(evaluation.asset_key.to_user_string(),
-                                      evaluation.check_name,
-                                      _first_line(evaluation.description or "")))
-    return checks
+    evaluations = [record.event_log_entry.dagster_event.event_specific_data for record in records]
+    return [evaluation for evaluation in evaluations if not evaluation.passed]
+
+
+def failed_error_checks(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:
+    """Asset checks of the run that failed with severity ERROR (WARN is for the UI, not alerts)."""
+    return [FailedCheck(evaluation.asset_key.to_user_string(), evaluation.check_name,
+                        first_line(evaluation.description or ""))
+            for evaluation in failed_check_evaluations(instance, run_id)
+            if evaluation.severity == dg.AssetCheckSeverity.ERROR]
 
 
 def run_failure_text(job_name: str, run_id: str, steps: Sequence[FailedStep],
@@ -74,7 +82,7 @@ def run_failure_text(job_name: str, run_id: str, steps: Sequence[FailedStep],
         lines.append("Failed steps:")
         lines += [f"• `{step.step_key}`: {step.error}" for step in steps]
     else:
-        lines.append(f"Reason: {_first_line(reason)}")
+        lines.append(f"Reason: {first_line(reason)}")
     lines += _check_lines(checks)
     return "\n".join(lines)
 
@@ -98,6 +106,7 @@ def _check_lines(checks: Sequence[FailedCheck]) -> list[str]:
         for check in checks]
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first non-blank line, shortened to MAX_ERROR_CHARS."""
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return line if len(line) <= MAX_ERROR_CHARS else line[:MAX_ERROR_CHARS - 1] + "…"

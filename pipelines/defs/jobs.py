@@ -1,12 +1,18 @@
-"""The nightly job and its schedule."""
+"""The jobs and their schedules, in SAMEPAGE_TIMEZONE: `nightly` builds, `weekly_digest` reports."""
 
 import os
 
 import dagster as dg
 
+from pipelines.defs.digest import DIGEST_GROUP
+
+TIMEZONE = os.environ.get("SAMEPAGE_TIMEZONE", "UTC")
+_digest = dg.AssetSelection.groups(DIGEST_GROUP)
+
 nightly = dg.define_asset_job(
     "nightly",
-    selection=dg.AssetSelection.all(),
+    # everything but the digest, which reports once a week on what the nightly runs built
+    selection=dg.AssetSelection.all() - _digest,
     description="Extract HubSpot and Salesforce, then build and test every dbt model.",
 )
 
@@ -14,6 +20,21 @@ nightly_schedule = dg.ScheduleDefinition(
     name="nightly_schedule",
     job=nightly,
     cron_schedule=os.environ.get("SAMEPAGE_NIGHTLY_CRON", "0 2 * * *"),
-    execution_timezone=os.environ.get("SAMEPAGE_TIMEZONE", "UTC"),
+    execution_timezone=TIMEZONE,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+weekly_digest = dg.define_asset_job(
+    "weekly_digest",
+    selection=_digest,
+    description="Render the weekly digest from the marts and post it to Slack (when configured).",
+)
+
+weekly_digest_schedule = dg.ScheduleDefinition(
+    name="weekly_digest_schedule",
+    job=weekly_digest,
+    # Monday 07:00, after Monday's nightly run (02:00) has built the week's last day
+    cron_schedule=os.environ.get("SAMEPAGE_DIGEST_CRON", "0 7 * * 1"),
+    execution_timezone=TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )

@@ -1,0 +1,170 @@
+"""What the weekly digest says, as plain data: filled from the marts, rendered to Markdown/HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# The KPIs in the order both teams read them: the funnel first, money next, handoff quality last.
+KPI_ORDER = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won",
+             "sla_attainment", "mql_to_sql_rate")
+MONEY_KPIS = frozenset({"pipeline_created", "revenue_won"})
+# Rates are shares (0..1); a week's rate is not the sum of its days, so they have no week total.
+RATE_KPIS = frozenset({"sla_attainment", "mql_to_sql_rate"})
+FUNNEL_STAGES = ("lead", "mql", "sal", "sql", "opportunity", "customer")
+STATUSES = ("on_track", "at_risk", "behind")
+
+
+@dataclass(frozen=True)
+class Week:
+    """A reporting week, Monday to Sunday inclusive."""
+
+    start: date
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @classmethod
+    def last_complete(cls, as_of: date) -> Week:
+        """The latest Monday-to-Sunday week ending on or before ``as_of``: on a Monday morning,
+        the week that ended yesterday."""
+        end = as_of - timedelta(days=as_of.isoweekday() % 7)
+        return cls(end - timedelta(days=6))
+
+
+@dataclass(frozen=True)
+class KpiScore:
+    kpi: str
+    description: str
+    month_target: float | None
+    actual_mtd: float | None
+    expected_mtd: float | None
+    attainment_mtd: float | None
+    pace_mtd: float | None
+    forecast_month_end: float | None
+    status: str
+    actual_week: float | None  # None for rates
+
+
+@dataclass(frozen=True)
+class BurnupPoint:
+    day: date
+    actual: float | None
+    expected: float | None
+
+
+@dataclass(frozen=True)
+class Burnup:
+    kpi: str
+    month_start: date
+    month_target: float | None
+    points: list[BurnupPoint]
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    stage: str
+    week: int
+    previous_week: int
+    four_weeks: int
+
+
+@dataclass(frozen=True)
+class SlaSummary:
+    mqls: int
+    met: int
+    breached: int
+    pending: int
+
+    @property
+    def attainment(self) -> float | None:
+        """Met over decided (met + breached): pending MQLs are not yet either."""
+        decided = self.met + self.breached
+        return self.met / decided if decided else None
+
+
+@dataclass(frozen=True)
+class OwnerSla:
+    owner: str
+    sla: SlaSummary
+    untouched: int  # breached and still not touched
+    worst_response_hours: float | None  # the slowest touch among the breaches
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    week: int
+    four_weeks: int
+
+
+@dataclass(frozen=True)
+class CampaignRoi:
+    campaign: str
+    campaign_type: str | None
+    cost: float | None
+    won_revenue: float | None
+    roi: float | None
+
+
+@dataclass(frozen=True)
+class DriftSummary:
+    people: int
+    hubspot: int
+    salesforce: int
+    reasons: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    stream: str
+    reason: str
+    rows: int
+    rows_since_week_start: int
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    asset: str
+    check_name: str
+    severity: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NightlyRun:
+    """The latest finished `nightly` run, as the Dagster instance recorded it."""
+
+    run_id: str
+    status: str
+    ended_at: str | None
+    failed_checks: list[FailedCheck]
+
+
+@dataclass(frozen=True)
+class Digest:
+    week: Week
+    as_of: date
+    scorecard: list[KpiScore]
+    burnups: list[Burnup]
+    funnel: list[FunnelStage]
+    sla_week: SlaSummary
+    sla_four_weeks: SlaSummary
+    owners: list[OwnerSla]
+    rejections_by_reason: list[CountRow]
+    rejections_by_source: list[CountRow]
+    campaigns: list[CampaignRoi]
+    attribution_model: str
+    drift: DriftSummary
+    quarantine: list[QuarantineRow]
+    nightly: NightlyRun | None = None
+
+    def status_counts(self) -> dict[str, int]:
+        return {status: sum(score.status == status for score in self.scorecard)
+                for status in STATUSES}

@@ -1,0 +1,248 @@
+"""Read the week out of the marts: plain SQL that DuckDB and PostgreSQL both run.
+
+Parameters are written ``?`` and swapped for the driver's marker (``%s`` for psycopg2), so the SQL
+holds no ``%``. Dates come from Python as parameters; no engine-specific date arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pipelines.digest.model import (
+    FUNNEL_STAGES,
+    KPI_ORDER,
+    RATE_KPIS,
+    Burnup,
+    BurnupPoint,
+    CampaignRoi,
+    CountRow,
+    Digest,
+    DriftSummary,
+    FunnelStage,
+    KpiScore,
+    OwnerSla,
+    QuarantineRow,
+    SlaSummary,
+    Week,
+)
+
+# The rows of fct_goal_progress that are the whole company rather than one region or source.
+OVERALL_SEGMENT_TYPE = "all"
+# Linear spreads credit over every touch, so no single touch model flatters one campaign.
+ATTRIBUTION_MODEL = "linear"
+TOP_CAMPAIGNS = 5
+TOP_OWNERS = 5
+TOP_DRIFT_REASONS = 5
+MARTS_READ = ("dim_people", "fct_lifecycle_events", "fct_lead_handoffs", "fct_campaign_performance",
+              "rpt_definition_drift", "fct_goal_progress", "rpt_goal_scorecard")
+
+
+class Reader:
+    """A DB-API connection and its driver's parameter marker."""
+
+    def __init__(self, con: Any, placeholder: str) -> None:
+        self.con = con
+        self.placeholder = placeholder
+
+    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(sql.replace("?", self.placeholder), list(parameters))
+            return [tuple(_plain(value) for value in row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+
+def _plain(value: Any) -> Any:
+    # numeric(28,6) arrives as Decimal; the renderers only need floats.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def load_digest(reader: Reader) -> Digest:
+    """The digest for the last complete week before the goal models' as-of date."""
+    as_of = scorecard_as_of(reader)
+    week = Week.last_complete(as_of)
+    four_weeks_start = week.end - timedelta(days=27)
+    return Digest(
+        week=week,
+        as_of=as_of,
+        scorecard=scorecard(reader, as_of, week),
+        burnups=burnups(reader, as_of),
+        funnel=funnel(reader, week),
+        sla_week=sla_summary(reader, week.start, week.end),
+        sla_four_weeks=sla_summary(reader, four_weeks_start, week.end),
+        owners=worst_owners(reader, week.start, week.end),
+        rejections_by_reason=rejections(reader, week, "events.rejection_reason"),
+        rejections_by_source=rejections(reader, week, "people.original_source"),
+        campaigns=top_campaigns(reader),
+        attribution_model=ATTRIBUTION_MODEL,
+        drift=drift(reader),
+        quarantine=quarantine(reader, week),
+    )
+
+
+def scorecard_as_of(reader: Reader) -> date:
+    [(as_of,)] = reader.rows("select max(as_of_date) from marts.rpt_goal_scorecard")
+    if as_of is None:
+        raise ValueError("marts.rpt_goal_scorecard is empty: build the goal models first")
+    return _as_date(as_of)
+
+
+def _kpi_rank(kpi: str) -> tuple[int, str]:
+    return (KPI_ORDER.index(kpi) if kpi in KPI_ORDER else len(KPI_ORDER), kpi)
+
+
+def scorecard(reader: Reader, as_of: date, week: Week) -> list[KpiScore]:
+    """The scorecard's line per KPI, with the week's own total for the additive KPIs."""
+    lines = reader.rows("""
+        select kpi, kpi_description, month_target, actual_mtd, expected_mtd, attainment_mtd,
+               pace_mtd, forecast_month_end, status
+        from marts.rpt_goal_scorecard
+        where as_of_date = ?
+    """, [as_of])
+    week_totals = dict(reader.rows("""
+        select kpi, sum(actual_day)
+        from marts.fct_goal_progress
+        where segment_type = ? and date_day between ? and ?
+        group by kpi
+    """, [OVERALL_SEGMENT_TYPE, week.start, week.end]))
+    scores = [KpiScore(*line, actual_week=None if line[0] in RATE_KPIS
+                       else week_totals.get(line[0], 0.0))
+              for line in lines]
+    return sorted(scores, key=lambda score: _kpi_rank(score.kpi))
+
+
+def burnups(reader: Reader, as_of: date) -> list[Burnup]:
+    """Each KPI's month so far: actual and expected to date per day, and the month's target."""
+    month_start = as_of.replace(day=1)
+    rows = reader.rows("""
+        select kpi, date_day, actual_mtd, expected_mtd, month_target
+        from marts.fct_goal_progress
+        where segment_type = ? and month_start = ? and date_day <= ?
+        order by kpi, date_day
+    """, [OVERALL_SEGMENT_TYPE, month_start, as_of])
+    by_kpi: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_kpi.setdefault(row[0], []).append(row)
+    return [Burnup(kpi, month_start, days[-1][4],
+                   [BurnupPoint(_as_date(day), actual, expected)
+                    for _, day, actual, expected, _ in days])
+            for kpi, days in sorted(by_kpi.items(), key=lambda item: _kpi_rank(item[0]))]
+
+
+def funnel(reader: Reader, week: Week) -> list[FunnelStage]:
+    """People reaching each agreed stage in the week, the week before, and the last four weeks."""
+    previous = week.start - timedelta(days=7)
+    four_weeks = week.end - timedelta(days=27)
+    counts = {row[0]: row[1:] for row in reader.rows("""
+        select
+            lifecycle_stage,
+            count(distinct person_id) filter (where reached_on between ? and ?),
+            count(distinct person_id) filter (where reached_on between ? and ?),
+            count(distinct person_id) filter (where reached_on between ? and ?)
+        from marts.fct_lifecycle_events
+        group by lifecycle_stage
+    """, [week.start, week.end, previous, previous + timedelta(days=6), four_weeks, week.end])}
+    return [FunnelStage(stage, *counts.get(stage, (0, 0, 0))) for stage in FUNNEL_STAGES]
+
+
+def sla_summary(reader: Reader, start: date, end: date) -> SlaSummary:
+    """The handoff SLA of the MQLs reported between ``start`` and ``end``."""
+    [row] = reader.rows("""
+        select
+            count(*),
+            count(*) filter (where sla_status = 'met'),
+            count(*) filter (where sla_status = 'breached'),
+            count(*) filter (where sla_status = 'pending')
+        from marts.fct_lead_handoffs
+        where mql_reported_on between ? and ?
+    """, [start, end])
+    return SlaSummary(*row)
+
+
+def worst_owners(reader: Reader, start: date, end: date) -> list[OwnerSla]:
+    """Owners with SLA breaches among the week's MQLs, most breaches first."""
+    rows = reader.rows("""
+        select
+            coalesce(owner_name, owner_user_id, '(no owner)') as owner,
+            count(*),
+            count(*) filter (where sla_status = 'met'),
+            count(*) filter (where sla_status = 'breached'),
+            count(*) filter (where sla_status = 'pending'),
+            count(*) filter (where sla_status = 'breached' and first_touch_at is null),
+            max(response_hours) filter (where sla_status = 'breached')
+        from marts.fct_lead_handoffs
+        where mql_reported_on between ? and ?
+        group by coalesce(owner_name, owner_user_id, '(no owner)')
+        having count(*) filter (where sla_status = 'breached') > 0
+        order by 4 desc, 6 desc, 1
+    """, [start, end])
+    return [OwnerSla(owner, SlaSummary(mqls, met, breached, pending), untouched, worst)
+            for owner, mqls, met, breached, pending, untouched, worst in rows[:TOP_OWNERS]]
+
+
+def rejections(reader: Reader, week: Week, label_column: str) -> list[CountRow]:
+    """Rejected MQLs in the week and the last four weeks, by ``label_column`` (a fixed column of
+    the query below, never user input)."""
+    four_weeks = week.end - timedelta(days=27)
+    rows = reader.rows(f"""
+        select
+            coalesce({label_column}, '(not given)') as label,
+            count(*) filter (where events.reached_on between ? and ?),
+            count(*)
+        from marts.fct_lifecycle_events as events
+        inner join marts.dim_people as people
+            on events.person_id = people.person_id
+        where events.lifecycle_stage = 'rejected' and events.reached_on between ? and ?
+        group by coalesce({label_column}, '(not given)')
+        order by 3 desc, 2 desc, 1
+    """, [week.start, week.end, four_weeks, week.end])
+    return [CountRow(*row) for row in rows]
+
+
+def top_campaigns(reader: Reader) -> list[CampaignRoi]:
+    rows = reader.rows("""
+        select campaign_name, campaign_type, campaign_cost, attributed_won_revenue,
+               return_on_investment
+        from marts.fct_campaign_performance
+        where attribution_model = ? and return_on_investment is not null
+        order by return_on_investment desc, campaign_name
+    """, [ATTRIBUTION_MODEL])
+    return [CampaignRoi(*row) for row in rows[:TOP_CAMPAIGNS]]
+
+
+def drift(reader: Reader) -> DriftSummary:
+    [(people, hubspot, salesforce)] = reader.rows("""
+        select
+            count(*),
+            count(*) filter (where has_hubspot_drift),
+            count(*) filter (where has_salesforce_drift)
+        from marts.rpt_definition_drift
+    """)
+    reasons = reader.rows("""
+        select drift_reason, count(*)
+        from marts.rpt_definition_drift
+        group by drift_reason
+        order by 2 desc, 1
+    """)
+    return DriftSummary(people, hubspot, salesforce, reasons[:TOP_DRIFT_REASONS])
+
+
+def quarantine(reader: Reader, week: Week) -> list[QuarantineRow]:
+    """Records the loader could not key, by stream and reason, and how many landed since the week
+    began (so Monday's nightly run counts too)."""
+    rows = reader.rows("""
+        select stream, reason, count(*),
+               count(*) filter (where _extracted_at >= cast(? as timestamptz))
+        from raw_meta.quarantine
+        group by stream, reason
+        order by 3 desc, 1, 2
+    """, [f"{week.start.isoformat()}T00:00:00Z"])
+    return [QuarantineRow(*row) for row in rows]
