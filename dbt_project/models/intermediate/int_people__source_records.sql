@@ -1,18 +1,41 @@
-{#- Every live person-record from every tool, with the key that says which person it is:
-    the normalized e-mail, or the tool and id when there is no valid e-mail. -#}
+{#- Every live person-record in any tool: HubSpot contacts, Salesforce Leads and Contacts.
+    Deleted records make no people; a merge loser still present is left out (its survivor
+    stands for it); the record key is the normalized e-mail, or tool:id without a valid one. -#}
 with
 
 hubspot_contacts as (
 
     select * from {{ ref('stg_hubspot__contacts') }}
-    where not is_deleted
 
 ),
 
 salesforce_leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
-    where not is_deleted
+
+),
+
+salesforce_contacts as (
+
+    select * from {{ ref('stg_salesforce__contacts') }}
+
+),
+
+merged_contacts as (
+
+    select * from {{ ref('int_hubspot__merged_contacts') }}
+
+),
+
+live_hubspot_contacts as (
+
+    select hubspot_contacts.*
+    from hubspot_contacts
+    left join merged_contacts
+        on hubspot_contacts.hubspot_contact_id = merged_contacts.merged_contact_id
+    where
+        not hubspot_contacts.is_deleted
+        and merged_contacts.merged_contact_id is null
 
 ),
 
@@ -25,8 +48,14 @@ source_records as (
         first_name,
         last_name,
         company_name,
+        hubspot_owner_id,
+        cast(null as {{ dbt.type_string() }}) as owner_user_id,
+        original_source,
+        original_campaign_name,
+        lifecycle_stage as tool_stage,
+        cast(null as {{ dbt.type_string() }}) as converted_contact_id,
         created_at
-    from hubspot_contacts
+    from live_hubspot_contacts
 
     union all
 
@@ -37,44 +66,61 @@ source_records as (
         first_name,
         last_name,
         company_name,
+        cast(null as {{ dbt.type_string() }}) as hubspot_owner_id,
+        owner_user_id,
+        lead_source as original_source,
+        cast(null as {{ dbt.type_string() }}) as original_campaign_name,
+        lead_status as tool_stage,
+        converted_contact_id,
         created_at
     from salesforce_leads
+    where not is_deleted
+
+    union all
+
+    select
+        'salesforce_contact' as source_system,
+        salesforce_contact_id as source_record_id,
+        email,
+        first_name,
+        last_name,
+        cast(null as {{ dbt.type_string() }}) as company_name,
+        cast(null as {{ dbt.type_string() }}) as hubspot_owner_id,
+        owner_user_id,
+        lead_source as original_source,
+        cast(null as {{ dbt.type_string() }}) as original_campaign_name,
+        cast(null as {{ dbt.type_string() }}) as tool_stage,
+        cast(null as {{ dbt.type_string() }}) as converted_contact_id,
+        created_at
+    from salesforce_contacts
+    where not is_deleted
 
 ),
 
 keyed as (
 
     select
+        source_system || ':' || source_record_id as source_record_key,
         source_system,
         source_record_id,
         email,
+        {{ normalize_email('email') }} as email_normalized,
         first_name,
         last_name,
         company_name,
+        hubspot_owner_id,
+        owner_user_id,
+        original_source,
+        original_campaign_name,
+        tool_stage,
+        converted_contact_id,
         created_at,
-        {{ normalize_email('email') }} as email_normalized,
         coalesce(
             {{ normalize_email('email') }},
             source_system || ':' || source_record_id
-        ) as person_key
+        ) as record_key
     from source_records
-
-),
-
-ranked as (
-
-    select
-        keyed.*,
-        row_number() over (
-            partition by keyed.person_key
-            order by keyed.created_at, keyed.source_system, keyed.source_record_id
-        ) as person_record_rank,
-        row_number() over (
-            partition by keyed.person_key, keyed.source_system
-            order by keyed.created_at, keyed.source_record_id
-        ) as source_record_rank
-    from keyed
 
 )
 
-select * from ranked
+select * from keyed

@@ -1,60 +1,147 @@
 with
 
-source_records as (
-
-    select * from {{ ref('int_people__source_records') }}
-
-),
-
 people as (
 
-    select
-        person_key,
-        min(created_at) as lead_at,
-        max(case
-            when source_system = 'hubspot_contact' and source_record_rank = 1
-                then source_record_id
-        end) as hubspot_contact_id,
-        max(case
-            when source_system = 'salesforce_lead' and source_record_rank = 1
-                then source_record_id
-        end) as salesforce_lead_id,
-        count(*) as source_record_count
-    from source_records
-    group by person_key
+    select * from {{ ref('int_people') }}
 
 ),
 
-first_records as (
+stage_events as (
+
+    select * from {{ ref('int_people__stage_events') }}
+
+),
+
+opportunity_people as (
+
+    select * from {{ ref('int_opportunities__people') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_salesforce__users') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaigns') }}
+    where not is_deleted
+
+),
+
+stage_times as (
 
     select
-        person_key,
-        email_normalized,
-        first_name,
-        last_name,
-        company_name
-    from source_records
-    where person_record_rank = 1
+        person_id,
+        max(case when lifecycle_stage = 'lead' then reached_at end) as lead_at,
+        max(case when lifecycle_stage = 'mql' then reached_at end) as mql_at,
+        max(case when lifecycle_stage = 'sal' then reached_at end) as sal_at,
+        max(case when lifecycle_stage = 'sql' then reached_at end) as sql_at,
+        max(case when lifecycle_stage = 'rejected' then reached_at end) as rejected_at,
+        max(case when lifecycle_stage = 'rejected' then rejection_reason end) as rejection_reason,
+        max(case when lifecycle_stage = 'opportunity' then reached_at end) as opportunity_at,
+        max(case when lifecycle_stage = 'customer' then reached_at end) as customer_at
+    from stage_events
+    group by person_id
+
+),
+
+person_opportunities as (
+
+    select
+        opportunity_people.person_id,
+        count(*) as opportunity_count,
+        sum(opportunities.amount) as pipeline_amount,
+        sum(case when opportunities.is_won then opportunities.amount else 0 end) as won_revenue,
+        {{ dbt.listagg(
+            'opportunity_people.opportunity_id', "';'", 'order by opportunity_people.opportunity_id'
+        ) }} as opportunity_ids
+    from opportunity_people
+    inner join opportunities
+        on opportunity_people.opportunity_id = opportunities.salesforce_opportunity_id
+    group by opportunity_people.person_id
+
+),
+
+campaign_names as (
+
+    select
+        campaign_name,
+        min(salesforce_campaign_id) as salesforce_campaign_id
+    from campaigns
+    group by campaign_name
 
 ),
 
 final as (
 
     select
-        {{ dbt.hash('people.person_key') }} as person_id,
-        first_records.email_normalized as email,
-        first_records.first_name,
-        first_records.last_name,
-        first_records.company_name,
+        people.person_id,
+        people.email,
+        people.email_domain,
+        people.is_free_email,
+        people.first_name,
+        people.last_name,
+        people.company_name,
         people.hubspot_contact_id,
+        people.hubspot_contact_ids,
+        people.hubspot_merged_contact_ids,
         people.salesforce_lead_id,
+        people.salesforce_lead_ids,
+        people.salesforce_contact_id,
+        people.salesforce_contact_ids,
+        person_opportunities.opportunity_ids,
+        people.hubspot_owner_id,
+        people.owner_user_id,
+        users.user_name as owner_name,
+        people.original_source,
+        people.original_campaign_name,
+        campaign_names.salesforce_campaign_id as original_campaign_id,
+        case
+            when stage_times.customer_at is not null then 'customer'
+            when stage_times.opportunity_at is not null then 'opportunity'
+            when stage_times.sql_at is not null then 'sql'
+            when stage_times.rejected_at is not null then 'rejected'
+            when stage_times.sal_at is not null then 'sal'
+            when stage_times.mql_at is not null then 'mql'
+            else 'lead'
+        end as current_stage,
+        people.hubspot_lifecycle_stage,
+        people.salesforce_lead_status,
+        stage_times.lead_at,
+        stage_times.mql_at,
+        stage_times.sal_at,
+        stage_times.sql_at,
+        stage_times.rejected_at,
+        stage_times.rejection_reason,
+        stage_times.opportunity_at,
+        stage_times.customer_at,
+        coalesce(person_opportunities.opportunity_count, 0) as opportunity_count,
+        cast(coalesce(person_opportunities.pipeline_amount, 0) as {{ dbt.type_numeric() }})
+            as pipeline_amount,
+        cast(coalesce(person_opportunities.won_revenue, 0) as {{ dbt.type_numeric() }})
+            as won_revenue,
         people.hubspot_contact_id is not null as has_hubspot_contact,
-        people.salesforce_lead_id is not null as has_salesforce_lead,
-        people.source_record_count,
-        people.lead_at
+        people.has_salesforce_lead,
+        people.salesforce_contact_id is not null as has_salesforce_contact,
+        people.source_record_count
     from people
-    inner join first_records
-        on people.person_key = first_records.person_key
+    left join stage_times
+        on people.person_id = stage_times.person_id
+    left join person_opportunities
+        on people.person_id = person_opportunities.person_id
+    left join users
+        on people.owner_user_id = users.salesforce_user_id
+    left join campaign_names
+        on people.original_campaign_name = campaign_names.campaign_name
 
 )
 

@@ -19,12 +19,18 @@ renamed as (
         {{ json_text('record', 'properties', 'lifecyclestage') }} as lifecycle_stage,
         {{ json_text('record', 'properties', 'hubspot_owner_id') }} as hubspot_owner_id,
         {{ json_text('record', 'properties', 'hs_analytics_source') }} as original_source,
+        {{ json_text('record', 'properties', 'hs_analytics_source_data_1') }}
+            as original_campaign_name,
+        {{ json_text('record', 'properties', 'salesforceleadid') }} as salesforce_lead_id,
         {{ json_text('record', 'properties', 'hs_merged_object_ids') }} as merged_contact_ids,
+        {{ json_path('record', 'propertiesWithHistory', 'hubspotscore') }} as score_history,
+        {{ json_path('record', 'propertiesWithHistory', 'lifecyclestage') }}
+            as lifecycle_stage_history,
         is_deleted,
         {{ to_utc_timestamp(json_text('record', 'createdAt')) }} as created_at,
         {{ to_utc_timestamp(json_text('record', 'updatedAt')) }} as updated_at,
+        {{ to_utc_timestamp(json_text('record', 'archivedAt')) }} as archived_at,
         cast(_extracted_at as {{ dbt.type_timestamp() }}) as extracted_at
-
     from source
 
 )

@@ -1,0 +1,50 @@
+{#- The agreed definitions live in one place: `vars.samepage_definitions` in dbt_project.yml.
+    definition('mql_score_threshold') is the value in force for this run: a `--vars` override of
+    the same name wins over the file, so a test (or a what-if) can change one value. -#}
+{% macro definition(name) -%}
+    {%- set catalog = var('samepage_definitions') -%}
+    {%- if name not in catalog -%}
+        {{ exceptions.raise_compiler_error("unknown definition '" ~ name ~ "' (see vars.samepage_definitions)") }}
+    {%- endif -%}
+    {{ return(var(name, catalog[name]['value'])) }}
+{%- endmacro %}
+
+{#- A definition as a SQL literal: numbers as numbers, text quoted, lists as `('a', 'b')`. -#}
+{% macro definition_sql(name) -%}
+    {%- set value = definition(name) -%}
+    {%- if value is string -%}
+        '{{ value | replace("'", "''") }}'
+    {%- elif value is sequence -%}
+        ({% for item in value %}'{{ item | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- else -%}
+        {{ value }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The value as readable text for dim_definitions (lists joined with ', '). -#}
+{% macro definition_text(name) -%}
+    {%- set value = definition(name) -%}
+    {%- if value is none -%}
+        {{ return(none) }}
+    {%- elif value is string -%}
+        {{ return(value) }}
+    {%- elif value is sequence -%}
+        {{ return(value | join(', ')) }}
+    {%- else -%}
+        {{ return(value | string) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A timestamp's calendar date in the agreed reporting time zone (inputs are UTC). -#}
+{% macro to_reporting_date(expression) -%}
+    cast((({{ expression }}) at time zone 'UTC') at time zone {{ definition_sql('reporting_timezone') }} as date)
+{%- endmacro %}
+
+{#- The "as of" moment: the var `as_of` (ISO text, e.g. a sandbox world's clock) or now, UTC. -#}
+{% macro as_of_timestamp() -%}
+    {%- if var('as_of', none) -%}
+        {{ to_utc_timestamp("'" ~ var('as_of') ~ "'") }}
+    {%- else -%}
+        {{ to_utc_timestamp(dbt.current_timestamp()) }}
+    {%- endif -%}
+{%- endmacro %}

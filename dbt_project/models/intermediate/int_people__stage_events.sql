@@ -1,0 +1,315 @@
+{#- The agreed definitions applied: for each person and stage, the event that reached it first.
+    Every rule reads its parameters from the definitions file (definition() macro). Ties (two
+    events at the same instant) go to the event kind listed first in `event_priority`, then to
+    the smaller record id, so the evidence is always the same. -#}
+with
+
+events as (
+
+    select * from {{ ref('int_lifecycle_events') }}
+    where not is_deleted
+
+),
+
+identity as (
+
+    select * from {{ ref('int_people__identity') }}
+
+),
+
+opportunity_people as (
+
+    select * from {{ ref('int_opportunities__people') }}
+
+),
+
+people as (
+
+    select * from {{ ref('int_people') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+person_events as (
+
+    select
+        identity.person_id,
+        false as is_via_contact_role,
+        events.*
+    from events
+    inner join identity
+        on
+            events.record_system = identity.source_system
+            and events.record_id = identity.source_record_id
+
+    union all
+
+    select
+        opportunity_people.person_id,
+        opportunity_people.is_via_contact_role,
+        events.*
+    from events
+    inner join opportunity_people
+        on events.record_id = opportunity_people.opportunity_id
+    where events.record_system = 'salesforce_opportunity'
+
+),
+
+prioritized as (
+
+    select
+        person_events.*,
+        case person_events.event_type
+            when 'task_logged' then 1
+            when 'lead_status_changed' then 2
+            when 'lead_converted' then 3
+            when 'opportunity_created' then 4
+            when 'record_created' then 5
+            else 9
+        end as event_priority
+    from person_events
+
+),
+
+customer_events as (
+
+    select
+        'customer' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    where prioritized.event_type = 'opportunity_won'
+
+),
+
+first_customer as (
+
+    select
+        person_id,
+        min(occurred_at) as customer_at
+    from customer_events
+    group by person_id
+
+),
+
+score_crossings as (
+
+    select
+        prioritized.*,
+        row_number() over (
+            partition by prioritized.person_id
+            order by prioritized.occurred_at, prioritized.record_id, prioritized.lifecycle_event_id
+        ) as crossing_rank
+    from prioritized
+    where
+        prioritized.event_type = 'score_changed'
+        and prioritized.event_number >= {{ definition_sql('mql_score_threshold') }}
+
+),
+
+mql_events as (
+
+    select
+        'mql' as lifecycle_stage,
+        score_crossings.*
+    from score_crossings
+    inner join people
+        on score_crossings.person_id = people.person_id
+    left join first_customer
+        on score_crossings.person_id = first_customer.person_id
+    where
+        score_crossings.crossing_rank = 1
+        and not people.is_free_email
+        and (
+            first_customer.customer_at is null
+            or first_customer.customer_at > score_crossings.occurred_at
+        )
+
+),
+
+mql_times as (
+
+    select
+        person_id,
+        occurred_at as mql_at
+    from mql_events
+
+),
+
+sal_events as (
+
+    select
+        'sal' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    inner join mql_times
+        on prioritized.person_id = mql_times.person_id
+    where
+        prioritized.occurred_at >= mql_times.mql_at
+        and (
+            prioritized.event_type = 'task_logged'
+            or (
+                prioritized.event_type = 'lead_status_changed'
+                and prioritized.event_value = {{ definition_sql('sal_lead_status') }}
+            )
+        )
+
+),
+
+sql_events as (
+
+    select
+        'sql' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    inner join people
+        on prioritized.person_id = people.person_id
+    where
+        (
+            prioritized.event_type = 'lead_status_changed'
+            and prioritized.event_value = {{ definition_sql('sql_lead_status') }}
+        )
+        or prioritized.event_type = 'lead_converted'
+        or (
+            prioritized.event_type = 'opportunity_created'
+            and prioritized.is_via_contact_role
+            and not people.has_salesforce_lead
+        )
+
+),
+
+rejected_events as (
+
+    select
+        'rejected' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    inner join mql_times
+        on prioritized.person_id = mql_times.person_id
+    where
+        prioritized.occurred_at >= mql_times.mql_at
+        and prioritized.event_type = 'lead_status_changed'
+        and prioritized.event_value = {{ definition_sql('rejected_lead_status') }}
+
+),
+
+lead_events as (
+
+    select
+        'lead' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    where prioritized.event_type = 'record_created'
+
+),
+
+opportunity_events as (
+
+    select
+        'opportunity' as lifecycle_stage,
+        prioritized.*
+    from prioritized
+    where prioritized.event_type = 'opportunity_created'
+
+),
+
+candidates as (
+
+    {%- set stage_ctes = [
+        'lead_events', 'mql_events', 'sal_events', 'sql_events', 'rejected_events',
+        'opportunity_events', 'customer_events',
+    ] %}
+    {% for stage_cte in stage_ctes %}
+        select
+            person_id,
+            lifecycle_stage,
+            lifecycle_event_id,
+            event_type,
+            event_priority,
+            occurred_at,
+            record_system,
+            record_id,
+            event_value,
+            evidence
+        from {{ stage_cte }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+firsts as (
+
+    select
+        candidates.*,
+        row_number() over (
+            partition by candidates.person_id, candidates.lifecycle_stage
+            order by
+                candidates.occurred_at,
+                candidates.event_priority,
+                candidates.record_id,
+                candidates.lifecycle_event_id
+        ) as candidate_rank
+    from candidates
+
+),
+
+disqualification_reasons as (
+
+    select
+        record_id,
+        occurred_at,
+        max(event_value) as disqualification_reason
+    from events
+    where event_type = 'lead_disqualification_reason_set'
+    group by record_id, occurred_at
+
+),
+
+final as (
+
+    select
+        firsts.person_id || ':' || firsts.lifecycle_stage as person_stage_id,
+        firsts.person_id,
+        firsts.lifecycle_stage,
+        case firsts.lifecycle_stage
+            when 'lead' then 1
+            when 'mql' then 2
+            when 'sal' then 3
+            when 'rejected' then 4
+            when 'sql' then 5
+            when 'opportunity' then 6
+            when 'customer' then 7
+        end as stage_order,
+        firsts.occurred_at as reached_at,
+        firsts.lifecycle_event_id,
+        firsts.event_type as evidence_event_type,
+        firsts.record_system as evidence_record_system,
+        firsts.record_id as evidence_record_id,
+        firsts.evidence,
+        case
+            when firsts.lifecycle_stage = 'rejected'
+                then
+                    coalesce(
+                        disqualification_reasons.disqualification_reason,
+                        leads.disqualification_reason
+                    )
+        end as rejection_reason
+    from firsts
+    left join disqualification_reasons
+        on
+            firsts.lifecycle_stage = 'rejected'
+            and firsts.record_id = disqualification_reasons.record_id
+            and firsts.occurred_at = disqualification_reasons.occurred_at
+    left join leads
+        on
+            firsts.lifecycle_stage = 'rejected'
+            and firsts.record_id = leads.salesforce_lead_id
+    where firsts.candidate_rank = 1
+
+)
+
+select * from final

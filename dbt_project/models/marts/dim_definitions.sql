@@ -1,0 +1,26 @@
+{#- The definitions file as a table: what each agreed term means, who owns it and the value in
+    force for this build (after any --vars override). -#}
+{%- set catalog = var('samepage_definitions') -%}
+with
+
+definitions as (
+
+    {% for name, entry in catalog.items() %}
+        select
+            '{{ name }}' as definition_name,
+            '{{ "rule" if name.startswith("rule_") else "parameter" }}' as definition_kind,
+            {%- set value_text = definition_text(name) %}
+            {% if value_text is none -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- else -%}
+                cast('{{ value_text | replace("'", "''") }}' as {{ dbt.type_string() }})
+            {%- endif %} as definition_value,
+            '{{ entry["owner"] | replace("'", "''") }}' as owner_team,
+            '{{ entry["description"] | trim | replace("'", "''") }}' as description,
+            {{ 'true' if definition(name) != entry['value'] else 'false' }} as is_overridden
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from definitions

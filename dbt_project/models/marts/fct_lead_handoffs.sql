@@ -1,0 +1,70 @@
+{#- One row per MQL: the handoff from marketing to sales and whether sales kept the SLA. -#}
+with
+
+people as (
+
+    select * from {{ ref('dim_people') }}
+
+),
+
+mqls as (
+
+    select
+        person_id,
+        owner_user_id,
+        owner_name,
+        mql_at,
+        sal_at,
+        sql_at,
+        rejected_at,
+        rejection_reason
+    from people
+    where mql_at is not null
+
+),
+
+measured as (
+
+    select
+        mqls.*,
+        {{ dbt.dateadd('hour', definition_sql('sla_first_touch_hours'), 'mqls.mql_at') }}
+            as sla_due_at,
+        {{ dbt.datediff('mqls.mql_at', 'mqls.sal_at', 'second') }} / 3600.0 as response_hours, -- noqa: LT05
+        {{ as_of_timestamp() }} as as_of_at
+    from mqls
+
+),
+
+final as (
+
+    select
+        person_id as lead_handoff_id,
+        person_id,
+        owner_user_id,
+        owner_name,
+        mql_at,
+        {{ to_reporting_date('mql_at') }} as mql_reported_on,
+        sla_due_at,
+        sal_at as first_touch_at,
+        cast(response_hours as {{ dbt.type_numeric() }}) as response_hours,
+        case
+            when sal_at is not null then sal_at <= sla_due_at
+            when as_of_at > sla_due_at then false
+        end as is_sla_met,
+        case
+            when sal_at is not null and sal_at <= sla_due_at then 'met'
+            when sal_at is not null or as_of_at > sla_due_at then 'breached'
+            else 'pending'
+        end as sla_status,
+        case
+            when sql_at is not null and sql_at >= mql_at then 'qualified'
+            when rejected_at is not null then 'rejected'
+            when sal_at is not null then 'accepted'
+            else 'pending'
+        end as outcome,
+        rejection_reason
+    from measured
+
+)
+
+select * from final

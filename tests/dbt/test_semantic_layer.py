@@ -1,0 +1,62 @@
+"""The semantic layer declares the same definitions: MetricFlow validates the configs against the
+warehouse and answers every metric with the marts' (and the truth's) numbers."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sandbox.generator import Truth
+from sandbox.world import World
+from tests.dbt.conftest import DBT, DBT_PROJECT
+
+MF = Path(sys.executable).parent / "mf"
+METRICS = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won",
+           "sla_attainment", "mql_to_sql_rate")
+
+
+def _run(project: Path, warehouse: Path, *command: str) -> str:
+    env = {**os.environ, "SAMEPAGE_WAREHOUSE": str(warehouse), "DBT_PROFILES_DIR": str(project)}
+    result = subprocess.run(list(command), cwd=project, env=env, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_metricflow_validates_and_queries(built_warehouse: Path, tmp_path: Path,
+                                          world_and_truth: tuple[World, Truth]) -> None:
+    _, truth = world_and_truth
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    # mf reads the semantic manifest from the project's target/: use a copy of the project so the
+    # manifest names this warehouse and the working copy's target/ is left alone
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
+    _run(project, warehouse, str(DBT), "parse", "--profiles-dir", str(project))
+
+    def _mf(*args: str) -> str:
+        return _run(project, warehouse, str(MF), *args)
+
+    out = _mf("validate-configs")
+    assert "ERRORS: 0" in out and "Breaking issues" not in out
+
+    answer = tmp_path / "metrics.csv"
+    _mf("query", "--metrics", ",".join(METRICS), "--csv", str(answer))
+    with answer.open() as f:
+        row = {key: float(value) for key, value in next(csv.DictReader(f)).items()}
+    t = truth.totals
+    assert (row["mqls"], row["sals"], row["sqls"]) == (t["mqls"], t["sals"], t["sqls"])
+    assert row["opportunities"] == t["opportunities"]
+    assert row["pipeline_created"] == t["pipeline_amount"]
+    assert row["revenue_won"] == t["won_revenue"]
+    decided = sum(1 for p in truth.people if p["sla_met"] is not None)
+    met = sum(1 for p in truth.people if p["sla_met"])
+    assert abs(row["sla_attainment"] - met / decided) < 1e-9
+    assert 0 < row["mql_to_sql_rate"] < 1
+
+    monthly = _mf("query", "--metrics", "mqls", "--group-by", "metric_time__month")
+    assert "metric_time__month" in monthly

@@ -1,0 +1,53 @@
+"""Done when: the marts agree with the generator's truth file under the default definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from sandbox.generator import Truth
+from sandbox.world import World
+from tests.dbt.truth_check import compare_with_truth
+
+
+def test_marts_agree_with_the_truth(built_warehouse: Path,
+                                    world_and_truth: tuple[World, Truth]) -> None:
+    _, truth = world_and_truth
+    assert compare_with_truth(built_warehouse, truth) == []
+
+
+def test_totals_agree_with_the_truth(built_warehouse: Path,
+                                     world_and_truth: tuple[World, Truth]) -> None:
+    _, truth = world_and_truth
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        people, mqls, sals, sqls, rejected, customers, won = con.execute("""
+            select count(*), count(mql_at), count(sal_at), count(sql_at), count(rejected_at),
+                   count(customer_at), sum(won_revenue)
+            from marts.dim_people""").fetchone()
+        breaches = con.execute("select count(*) from marts.fct_lead_handoffs "
+                               "where sla_status = 'breached'").fetchone()[0]
+        opportunities, pipeline = con.execute(
+            "select count(*), sum(amount) from marts.fct_opportunities "
+            "where person_id is not null").fetchone()
+    t = truth.totals
+    assert (people, mqls, sals, sqls, rejected, customers) == (
+        t["people"], t["mqls"], t["sals"], t["sqls"], t["rejected"], t["customers"])
+    assert breaches == t["sla_breaches"]
+    assert opportunities == t["opportunities"]
+    assert float(won) == t["won_revenue"]
+    assert float(pipeline) == t["pipeline_amount"]
+
+
+def test_definitions_are_published(built_warehouse: Path) -> None:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        rows = dict(con.execute("select definition_name, definition_value "
+                                "from marts.dim_definitions").fetchall())
+        owners = con.execute("select count(*) from marts.dim_definitions "
+                             "where owner_team is null or description is null").fetchone()[0]
+    assert rows["mql_score_threshold"] == "50"
+    assert rows["sla_first_touch_hours"] == "24"
+    assert rows["reporting_timezone"] == "UTC"
+    assert "gmail.com" in rows["free_email_domains"]
+    assert rows["rule_mql"] is None
+    assert owners == 0
