@@ -107,4 +107,6 @@ class Sandbox:
             "SALESFORCE_LOGIN_URL": self.url,
             "SALESFORCE_CLIENT_ID": self.salesforce_client_id,
             "SALESFORCE_CLIENT_SECRET": self.salesforce_client_secret,
+            # the world's "now": time-dependent definitions are evaluated as of it
+            "SAMEPAGE_AS_OF": self.world.clock,
         }
