@@ -1,0 +1,52 @@
+"""Fixtures for the goal tests: a small generated world built by dbt; a copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sandbox.generator import Truth, generate
+from sandbox.world import World
+from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
+from tests.dbt.raw_loader import load_world
+
+SEED, SCALE = 7, 1500     # small (~1,500 people), and late records change its June
+
+
+@pytest.fixture(scope="session")
+def goal_world() -> tuple[World, Truth]:
+    return generate(SEED, SCALE)
+
+
+@pytest.fixture(scope="session")
+def goal_warehouse(tmp_path_factory: pytest.TempPathFactory,
+                   goal_world: tuple[World, Truth]) -> Path:
+    """The world landed through the real loader and a full `dbt build` (seeds, models, snapshot
+    and tests) as of the world's clock. Tests that change it work on a copy."""
+    world, truth = goal_world
+    work = tmp_path_factory.mktemp("goals")
+    warehouse = work / "warehouse.duckdb"
+    load_world(warehouse, world)
+    dbt_invoke(warehouse, work, "build", vars={"as_of": truth.clock})
+    return warehouse
+
+
+def dbt_run_in(project: Path, warehouse: Path, work: Path,
+               *args: str) -> subprocess.CompletedProcess[str]:
+    """dbt on a copy of the project (``project``); returns the finished process, failed or not."""
+    cli = [str(DBT), *args, "--project-dir", str(project), "--profiles-dir", str(project),
+           "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+           "--no-use-colors"]
+    env = {**os.environ, "SAMEPAGE_WAREHOUSE": str(warehouse)}
+    return subprocess.run(cli, env=env, capture_output=True, text=True, check=False)
+
+
+def copy_project(destination: Path) -> Path:
+    """The dbt project without its build artifacts, to change a file (e.g. a seed) safely."""
+    shutil.copytree(DBT_PROJECT, destination,
+                    ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    return destination
