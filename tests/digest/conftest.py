@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.paths import REPO_ROOT
 from sandbox.generator import Truth
 from sandbox.world import World
 from tests.dbt.conftest import dbt_invoke
 from tests.dbt.raw_loader import load_world
-from tests.digest.goal_fixture import create_goal_tables
 
 QUARANTINED = [("raw_hubspot.contacts", "record has no primary key"),
                ("raw_hubspot.contacts", "record has no primary key"),
@@ -29,16 +30,16 @@ def as_of_date(truth: Truth) -> date:
 @pytest.fixture(scope="session")
 def digest_marts(tmp_path_factory: pytest.TempPathFactory,
                  generated: tuple[World, Truth]) -> Path:
-    """The generated world landed by the real loader, the marts built by dbt, stand-in goal marts
-    (until the goal models build here) and a few quarantined records."""
+    """The generated world landed by the real loader, the marts (goals included) built by dbt, and
+    a few quarantined records."""
     world, truth = generated
     work = tmp_path_factory.mktemp("digest-marts")
     warehouse = work / "warehouse.duckdb"
     load_world(warehouse, world)
     # `run`, not `build`: the dbt tests have their own suite; the digest only needs the tables.
+    dbt_invoke(warehouse, work, "seed")
     dbt_invoke(warehouse, work, "run", "--select", "+path:models/marts",
-               "--exclude", "path:models/marts/goals", vars={"as_of": truth.clock})
-    create_goal_tables(warehouse, as_of_date(truth))
+               vars={"as_of": truth.clock})
     with duckdb.connect(str(warehouse)) as con:
         con.executemany("insert into raw_meta.quarantine values (?, ?, null, now(), 'test-load')",
                         [list(row) for row in QUARANTINED])
@@ -51,3 +52,10 @@ def warehouse_copy(digest_marts: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(digest_marts, copy)
     return copy
+
+
+def month_targets(month: date) -> dict[str, float]:
+    """The company-wide targets of ``month`` from the seed the business owns."""
+    with (REPO_ROOT / "dbt_project" / "seeds" / "goal_targets.csv").open() as f:
+        return {row["kpi"]: float(row["target"]) for row in csv.DictReader(f)
+                if row["segment_type"] == "all" and row["period_month"] == month.isoformat()}

@@ -17,8 +17,7 @@ from pipelines.digest.model import FUNNEL_STAGES, Digest, Week
 from pipelines.digest.queries import Reader, load_digest
 from pipelines.digest.render_markdown import render_markdown, slack_text
 from pipelines.paths import REPO_ROOT
-from tests.digest.conftest import QUARANTINED, as_of_date
-from tests.digest.goal_fixture import TARGETS
+from tests.digest.conftest import QUARANTINED, as_of_date, month_targets
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -73,12 +72,13 @@ def test_the_week_and_goals_come_from_the_goal_marts(digest, generated):
     _, truth = generated
     assert digest.as_of == as_of_date(truth)
     assert digest.week == Week.last_complete(digest.as_of)
-    assert [score.kpi for score in digest.scorecard] == list(TARGETS)
-    # only the company-wide rows: the stand-in's lead_source row would make mqls 500
+    targets = month_targets(digest.as_of.replace(day=1))
+    assert {score.kpi for score in digest.scorecard} == set(targets)
+    # only the company-wide rows: the lead_source rows have targets of their own
     mqls = next(b for b in digest.burnups if b.kpi == "mqls")
-    assert mqls.month_target == TARGETS["mqls"]
+    assert mqls.month_target == pytest.approx(targets["mqls"])
     assert len(mqls.points) == digest.as_of.day
-    assert set(digest.status_counts()) == {"on_track", "at_risk", "behind"}
+    assert set(digest.status_counts()) <= {"on_track", "at_risk", "behind"}
 
 
 def test_markdown_numbers_equal_independent_counts(digest, digest_marts):
@@ -137,7 +137,7 @@ def test_html_is_self_contained_with_a_chart_per_kpi_and_the_funnel(digest, tmp_
     for tag in ("<script", "<link", "<img", "<iframe", "@import", "url("):
         assert tag not in html
     burnups = re.findall(r"<svg class='chart burnup'.*?</svg>", html)
-    assert len(burnups) == len(digest.burnups) == len(TARGETS)
+    assert len(burnups) == len(digest.burnups) == len(month_targets(digest.as_of.replace(day=1)))
     assert all("class='series'" in chart and "class='target'" in chart for chart in burnups)
     [funnel] = re.findall(r"<svg class='chart funnel'.*?</svg>", html)
     assert funnel.count("class='bar'") == 2 * len(FUNNEL_STAGES)
