@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,17 @@ class StreamRun:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+@contextmanager
+def failing_clearly(credential_variables: str) -> Iterator[None]:
+    """Refused credentials end the step with one line naming the variables to fix (retrying
+    cannot help), not a stack trace through requests."""
+    try:
+        yield
+    except AuthenticationError as exc:
+        raise dg.Failure(description=f"{exc}. Check {credential_variables}.",
+                         allow_retries=False) from None
+
+
 class Lander:
     """Lands streams for one asset run and reports each as Dagster events."""
 
@@ -72,14 +84,10 @@ class Lander:
         previous = self._previous_live_rows(key)  # before this load's own event is recorded
         calls_before, retries_before = self.session.stats.calls, self.session.stats.retries
         started = time.monotonic()
-        try:
+        with failing_clearly(self.credential_variables):
             result = self.warehouse.load(stream.spec, stream.records,
                                          run_id=self.context.run.run_id, cursor=stream.cursor,
                                          replace=stream.replace)
-        except AuthenticationError as exc:
-            # One clear line naming the variables to fix, not a stack trace through requests.
-            raise dg.Failure(description=f"{exc}. Check {self.credential_variables}.",
-                             allow_retries=False) from None
         key = asset_key(stream.spec)
         self.context.log.info(f"{stream.spec.name}: {result.rows_received} records received, "
                               f"cursor {result.max_cursor}")

@@ -9,13 +9,14 @@
     {{ return(var(name, catalog[name]['value'])) }}
 {%- endmacro %}
 
-{#- A definition as a SQL literal: numbers as numbers, text quoted, lists as `('a', 'b')`. -#}
+{#- A definition as a SQL literal: numbers as numbers, text quoted, lists as `('a', 'b')` (quotes
+    escaped the adapter's way: '' in PostgreSQL and DuckDB, \' in Spark). -#}
 {% macro definition_sql(name) -%}
     {%- set value = definition(name) -%}
     {%- if value is string -%}
-        '{{ value | replace("'", "''") }}'
+        '{{ dbt.escape_single_quotes(value) }}'
     {%- elif value is sequence -%}
-        ({% for item in value %}'{{ item | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        ({% for item in value %}'{{ dbt.escape_single_quotes(item) }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- else -%}
         {{ value }}
     {%- endif -%}
@@ -37,7 +38,16 @@
 
 {#- A timestamp's calendar date in the agreed reporting time zone (inputs are UTC). -#}
 {% macro to_reporting_date(expression) -%}
+    {{ return(adapter.dispatch('to_reporting_date', 'samepage')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_reporting_date(expression) -%}
     cast((({{ expression }}) at time zone 'UTC') at time zone {{ definition_sql('reporting_timezone') }} as date)
+{%- endmacro %}
+
+{#- Spark timestamps are instants (shown in the session time zone, UTC in the `spark` target). -#}
+{% macro spark__to_reporting_date(expression) -%}
+    cast(from_utc_timestamp({{ expression }}, {{ definition_sql('reporting_timezone') }}) as date)
 {%- endmacro %}
 
 {#- The "as of" moment: the var `as_of` (ISO text, e.g. a sandbox world's clock) or now, UTC. -#}

@@ -10,3 +10,7 @@
 {% macro duckdb__epoch_ms_to_timestamp(expression) -%}
     epoch_ms(cast({{ expression }} as bigint))
 {%- endmacro %}
+
+{% macro spark__epoch_ms_to_timestamp(expression) -%}
+    timestamp_millis(cast({{ expression }} as bigint))
+{%- endmacro %}

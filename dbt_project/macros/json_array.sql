@@ -24,3 +24,9 @@
         from json_each({{ column }})
     ) as {{ alias }}
 {%- endmacro %}
+
+{#- Spark: a lateral view; elements parsed as `array<string>` keep objects as JSON text. A null or
+    empty array gives no rows (as the joins above). -#}
+{% macro spark__json_array_rows(column, alias) -%}
+    lateral view posexplode(from_json({{ column }}, 'array<string>')) {{ alias }} as position, value
+{%- endmacro %}

@@ -22,3 +22,17 @@
 {% macro _json_key(key) -%}
     {%- if key is number or (key is string and key.isdigit()) -%}{{ key }}{%- else -%}'{{ key }}'{%- endif -%}
 {%- endmacro %}
+
+{#- Spark: get_json_object with a JSONPath ('$.properties.email', '$.items[0].name'); a JSON null
+    gives null, an object or array gives its JSON text. -#}
+{% macro _spark_json_path(path) -%}
+    '${% for key in path %}{% if key is number or (key is string and key.isdigit()) %}[{{ key }}]{% else %}.{{ key }}{% endif %}{% endfor %}'
+{%- endmacro %}
+
+{% macro spark__json_text(column, path) -%}
+    get_json_object({{ column }}, {{ _spark_json_path(path) }})
+{%- endmacro %}
+
+{% macro spark__json_path(column, path) -%}
+    get_json_object({{ column }}, {{ _spark_json_path(path) }})
+{%- endmacro %}

@@ -13,3 +13,8 @@
 {% macro duckdb__split_rows(column, delimiter, alias) -%}
     cross join unnest(string_split({{ column }}, '{{ delimiter }}')) as {{ alias }} (value)
 {%- endmacro %}
+
+{#- Spark: split() takes a regular expression, so the delimiter is quoted (\Q...\E). -#}
+{% macro spark__split_rows(column, delimiter, alias) -%}
+    lateral view explode(split({{ column }}, '\\Q{{ delimiter }}\\E')) {{ alias }} as value
+{%- endmacro %}

@@ -7,3 +7,9 @@
 {% macro default__to_utc_timestamp(expression) -%}
     (cast({{ expression }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}
+
+{#- Spark (session time zone UTC in the `spark` target): the cast reads the offset, `Z` and
+    `+0000` alike, and gives the instant. -#}
+{% macro spark__to_utc_timestamp(expression) -%}
+    cast({{ expression }} as timestamp)
+{%- endmacro %}

@@ -17,6 +17,7 @@ from pipelines.ingestion import (
     IngestionConfig,
     Lander,
     StreamRun,
+    failing_clearly,
     stream_asset_spec,
     stream_check_specs,
 )
@@ -32,8 +33,9 @@ from pipelines.streams import (
     HUBSPOT_PROPERTIES,
     Record,
 )
-from pipelines.warehouse import StreamSpec
+from pipelines.warehouse import StreamSpec, Warehouse
 
+CREDENTIALS = "HUBSPOT_API_BASE and HUBSPOT_ACCESS_TOKEN"
 CRM_OBJECTS: dict[str, StreamSpec] = {
     "contacts": HUBSPOT_CONTACTS,
     "companies": HUBSPOT_COMPANIES,
@@ -64,9 +66,13 @@ STREAMS = {
 )
 def hubspot_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                 hubspot: HubSpotResource, warehouse: WarehouseResource):
-    client = hubspot.client()
-    lander = Lander(context, warehouse.warehouse(), client.session,
-                    "HUBSPOT_API_BASE and HUBSPOT_ACCESS_TOKEN")
+    with failing_clearly(CREDENTIALS):
+        yield from _sync(context, config, hubspot.client(), warehouse.warehouse())
+
+
+def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: HubSpotClient,
+          warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    lander = Lander(context, warehouse, client.session, CREDENTIALS)
     full = config.full_refresh
 
     def since(spec: StreamSpec) -> str | None:

@@ -19,12 +19,14 @@ from pipelines.ingestion import (
     IngestionConfig,
     Lander,
     StreamRun,
+    failing_clearly,
     stream_asset_spec,
     stream_check_specs,
 )
 from pipelines.streams import SALESFORCE_OBJECTS, Record
-from pipelines.warehouse import StreamSpec
+from pipelines.warehouse import StreamSpec, Warehouse
 
+CREDENTIALS = "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET"
 # LeadHistory rows never change and have no SystemModstamp.
 CURSOR_FIELDS = {"LeadHistory": "CreatedDate"}
 # ...so when a Lead is deleted or restored, its history rows' IsDeleted flips without moving
@@ -45,9 +47,13 @@ CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.item
 )
 def salesforce_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                    salesforce: SalesforceResource, warehouse: WarehouseResource):
-    client = salesforce.client()
-    lander = Lander(context, warehouse.warehouse(), client.session,
-                    "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET")
+    with failing_clearly(CREDENTIALS):
+        yield from _sync(context, config, salesforce.client(), warehouse.warehouse())
+
+
+def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: SalesforceClient,
+          warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    lander = Lander(context, warehouse, client.session, CREDENTIALS)
     usage = client.api_usage()
     context.log.info(f"Salesforce daily API usage at start: {usage.used}/{usage.limit}")
     changed_parents: dict[str, list[str]] = {}

@@ -4,10 +4,11 @@
 
     Incremental: each run re-reads only source rows landed since the last run and replaces every
     event of those rows (delete+insert on the source row); deleted rows keep their events,
-    flagged, and merge losers that left the raw table lose theirs (post-hook). -#}
+    flagged, and merge losers that left the raw table lose theirs (post-hook).
+    On Spark (plain Parquet tables: no delete+insert, no delete) it is rebuilt whole each run. -#}
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         unique_key='source_row_id',
         incremental_strategy='delete+insert',
         post_hook=[

@@ -13,10 +13,10 @@ definitions as (
             {% if value_text is none -%}
                 cast(null as {{ dbt.type_string() }})
             {%- else -%}
-                cast('{{ value_text | replace("'", "''") }}' as {{ dbt.type_string() }})
+                cast('{{ dbt.escape_single_quotes(value_text) }}' as {{ dbt.type_string() }})
             {%- endif %} as definition_value,
-            '{{ entry["owner"] | replace("'", "''") }}' as owner_team,
-            '{{ entry["description"] | trim | replace("'", "''") }}' as description,
+            '{{ dbt.escape_single_quotes(entry["owner"]) }}' as owner_team,
+            '{{ dbt.escape_single_quotes(entry["description"] | trim) }}' as description,
             {{ 'true' if definition(name) != entry['value'] else 'false' }} as is_overridden
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -87,11 +87,12 @@ final as (
         coalesce(stage_history.stages_reached_count, 0) as stages_reached_count,
         stage_history.stage_path,
         stage_history.last_stage_change_at,
-        {{ dbt.datediff(
+        -- bigint on every engine (Spark's datediff gives int)
+        cast({{ dbt.datediff(
             'opportunities.created_at',
             'coalesce(stage_history.last_stage_change_at, opportunities.created_at)',
             'day'
-        ) }} as days_in_pipeline
+        ) }} as bigint) as days_in_pipeline
     from opportunities
     left join stage_history
         on opportunities.salesforce_opportunity_id = stage_history.salesforce_opportunity_id
