@@ -22,6 +22,8 @@ def test_nightly_runs_on_a_postgres_backed_instance(tmp_path):
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     shutil.copy(REPO_ROOT / "deploy" / "dagster.yaml", dagster_home / "dagster.yaml")
+    run_config = tmp_path / "in_process.yaml"
+    run_config.write_text("execution:\n  config:\n    in_process: {}\n")
     world, _ = generate(3, 300)
     with temporary_database() as dsn, Sandbox(world, SandboxSettings.unlimited()) as sandbox:
         env = {**os.environ, **sandbox.environment(), "DAGSTER_HOME": str(dagster_home),
@@ -29,8 +31,9 @@ def test_nightly_runs_on_a_postgres_backed_instance(tmp_path):
                "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb"),
                "HUBSPOT_CALLS_PER_10_SECONDS": "100000"}
         result = subprocess.run(
+            # one process for every step: the storage, not the executor, is under test here
             [str(Path(sys.executable).parent / "dagster"), "job", "execute",
-             "-m", "pipelines.definitions", "-j", "nightly"],
+             "-m", "pipelines.definitions", "-j", "nightly", "-c", str(run_config)],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         with psycopg2.connect(dsn) as con:
