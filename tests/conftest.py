@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth, generate
 from sandbox.world import World
+from tests.dbt.conftest import dbt_invoke
+from tests.dbt.raw_loader import load_world
 
 TEST_SEED = 7
 TEST_SCALE = 1500
@@ -26,3 +30,27 @@ def sandbox(generated: tuple[World, Truth]) -> Iterator[Sandbox]:
     with Sandbox(world, SandboxSettings()) as running:
         running.truth = truth
         yield running
+
+
+QUARANTINED = [("raw_hubspot.contacts", "record has no primary key"),
+               ("raw_hubspot.contacts", "record has no primary key"),
+               ("raw_salesforce.lead", "record is a list, not an object")]
+
+
+@pytest.fixture(scope="session")
+def built_marts(tmp_path_factory: pytest.TempPathFactory,
+                generated: tuple[World, Truth]) -> Path:
+    """The generated world landed by the real loader, every mart (goals included) built by dbt,
+    and a few quarantined records: for tests of what reads the marts (the digest, the UI)."""
+    world, truth = generated
+    work = tmp_path_factory.mktemp("built-marts")
+    warehouse = work / "warehouse.duckdb"
+    load_world(warehouse, world)
+    # `run`, not `build`: the dbt tests have their own suite; readers only need the tables.
+    dbt_invoke(warehouse, work, "seed")
+    dbt_invoke(warehouse, work, "run", "--select", "+path:models/marts",
+               vars={"as_of": truth.clock})
+    with duckdb.connect(str(warehouse)) as con:
+        con.executemany("insert into raw_meta.quarantine values (?, ?, null, now(), 'test-load')",
+                        [list(row) for row in QUARANTINED])
+    return warehouse

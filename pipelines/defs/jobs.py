@@ -1,4 +1,8 @@
-"""The jobs and their schedules, in SAMEPAGE_TIMEZONE: `nightly` builds, `weekly_digest` reports."""
+"""The jobs and their schedules, in SAMEPAGE_TIMEZONE: `nightly` builds, `weekly_digest` reports.
+
+Settings are read when the code location loads (inside the definitions function, not at import),
+so a reload picks up changed environment variables.
+"""
 
 import os
 
@@ -6,7 +10,6 @@ import dagster as dg
 
 from pipelines.defs.digest import DIGEST_GROUP
 
-TIMEZONE = os.environ.get("SAMEPAGE_TIMEZONE", "UTC")
 _digest = dg.AssetSelection.groups(DIGEST_GROUP)
 
 nightly = dg.define_asset_job(
@@ -16,25 +19,30 @@ nightly = dg.define_asset_job(
     description="Extract HubSpot and Salesforce, then build and test every dbt model.",
 )
 
-nightly_schedule = dg.ScheduleDefinition(
-    name="nightly_schedule",
-    job=nightly,
-    cron_schedule=os.environ.get("SAMEPAGE_NIGHTLY_CRON", "0 2 * * *"),
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
-
 weekly_digest = dg.define_asset_job(
     "weekly_digest",
     selection=_digest,
     description="Render the weekly digest from the marts and post it to Slack (when configured).",
 )
 
-weekly_digest_schedule = dg.ScheduleDefinition(
-    name="weekly_digest_schedule",
-    job=weekly_digest,
-    # Monday 07:00, after Monday's nightly run (02:00) has built the week's last day
-    cron_schedule=os.environ.get("SAMEPAGE_DIGEST_CRON", "0 7 * * 1"),
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+
+@dg.definitions
+def schedules() -> dg.Definitions:
+    timezone = os.environ.get("SAMEPAGE_TIMEZONE", "UTC")
+    return dg.Definitions(jobs=[nightly, weekly_digest], schedules=[
+        dg.ScheduleDefinition(
+            name="nightly_schedule",
+            job=nightly,
+            cron_schedule=os.environ.get("SAMEPAGE_NIGHTLY_CRON", "0 2 * * *"),
+            execution_timezone=timezone,
+            default_status=dg.DefaultScheduleStatus.RUNNING,
+        ),
+        dg.ScheduleDefinition(
+            name="weekly_digest_schedule",
+            job=weekly_digest,
+            # Monday 07:00, after Monday's nightly run (02:00) has built the week's last day
+            cron_schedule=os.environ.get("SAMEPAGE_DIGEST_CRON", "0 7 * * 1"),
+            execution_timezone=timezone,
+            default_status=dg.DefaultScheduleStatus.RUNNING,
+        ),
+    ])

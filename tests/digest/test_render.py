@@ -17,7 +17,8 @@ from pipelines.digest.model import FUNNEL_STAGES, Digest, Week
 from pipelines.digest.queries import Reader, load_digest
 from pipelines.digest.render_markdown import render_markdown, slack_text
 from pipelines.paths import REPO_ROOT
-from tests.digest.conftest import QUARANTINED, as_of_date, month_targets
+from tests.conftest import QUARANTINED
+from tests.digest.conftest import as_of_date, month_targets
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -26,8 +27,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 @pytest.fixture(scope="module")
-def digest(digest_marts: Path) -> Digest:
-    with duckdb.connect(str(digest_marts), read_only=True) as con:
+def digest(built_marts: Path) -> Digest:
+    with duckdb.connect(str(built_marts), read_only=True) as con:
         return load_digest(Reader(con, "?"))
 
 
@@ -81,13 +82,13 @@ def test_the_week_and_goals_come_from_the_goal_marts(digest, generated):
     assert set(digest.status_counts()) <= {"on_track", "at_risk", "behind"}
 
 
-def test_markdown_numbers_equal_independent_counts(digest, digest_marts):
+def test_markdown_numbers_equal_independent_counts(digest, built_marts):
     markdown = render_markdown(digest)
     week = digest.week
     # The funnel, counted from the people's stage times rather than the lifecycle events.
     funnel = markdown_table(markdown, "## Funnel")
     for stage in FUNNEL_STAGES:
-        [(count,)] = sql(digest_marts, f"select count(*) from marts.dim_people "
+        [(count,)] = sql(built_marts, f"select count(*) from marts.dim_people "
                                        f"where cast({stage}_at as date) between ? and ?",
                          week.start, week.end)
         name = stage.upper() if stage in ("mql", "sal", "sql") else stage
@@ -95,7 +96,7 @@ def test_markdown_numbers_equal_independent_counts(digest, digest_marts):
 
     # The handoff SLA, counted in Python from the raw handoff rows.
     statuses = [row[0] for row in sql(
-        digest_marts, "select sla_status from marts.fct_lead_handoffs "
+        built_marts, "select sla_status from marts.fct_lead_handoffs "
                       "where mql_reported_on between ? and ?", week.start, week.end)]
     met, breached = statuses.count("met"), statuses.count("breached")
     assert (f"- **This week:** {len(statuses)} MQLs; {met} met, {breached} breached, "
@@ -104,7 +105,7 @@ def test_markdown_numbers_equal_independent_counts(digest, digest_marts):
 
     # Rejections over the four weeks, by reason, from the people's rejection times.
     start = week.end - timedelta(days=27)
-    expected = dict(sql(digest_marts, """
+    expected = dict(sql(built_marts, """
         select coalesce(rejection_reason, '(not given)'), count(*) from marts.dim_people
         where cast(rejected_at as date) between ? and ? group by 1""", start, week.end))
     if expected:
@@ -113,13 +114,13 @@ def test_markdown_numbers_equal_independent_counts(digest, digest_marts):
     else:
         assert "No MQLs rejected in the last 4 weeks." in markdown
 
-    [(drifting,)] = sql(digest_marts, "select count(*) from marts.rpt_definition_drift")
+    [(drifting,)] = sql(built_marts, "select count(*) from marts.rpt_definition_drift")
     assert f"{drifting} people have a tool stage that disagrees" in markdown
 
     quarantine = markdown_table(markdown, "- Quarantined records")
     assert int(quarantine["raw_hubspot.contacts"][1]) == QUARANTINED.count(QUARANTINED[0])
 
-    [(best,)] = sql(digest_marts, """
+    [(best,)] = sql(built_marts, """
         select campaign_name from marts.fct_campaign_performance
         where attribution_model = 'linear' and return_on_investment is not null
         order by return_on_investment desc, campaign_name limit 1""")

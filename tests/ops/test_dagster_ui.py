@@ -54,15 +54,20 @@ class Webserver:
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
+def webserver(tmp_path_factory: pytest.TempPathFactory, built_marts: Path) -> Iterator[Webserver]:
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    shutil.copy(built_marts, home / "warehouse.duckdb")
     env = {**CREDENTIALS, "DAGSTER_HOME": str(home),
            "SAMEPAGE_WAREHOUSE": str(home / "warehouse.duckdb"),
-           "SAMEPAGE_BI_WAREHOUSE": str(home / "bi.duckdb")}
+           "SAMEPAGE_BI_WAREHOUSE": str(home / "bi.duckdb"),
+           "SAMEPAGE_DIGEST_DIR": str(home / "digest")}
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
+        with dg.DagsterInstance.get() as instance:  # the digest of the real marts, in the UI
+            assert load_definitions().resolve_job_def("weekly_digest").execute_in_process(
+                instance=instance).success
         run_id, tables = publish_stand_in_marts(home / "warehouse.duckdb")
     port = _free_port()
     log_path = home / "webserver.log"
@@ -170,6 +175,13 @@ def test_graphql_serves_the_materialization_metadata(webserver):
     assert metadata["tables"] == webserver.published_tables
     assert metadata["path"] == str(webserver.published_path)
     assert json.loads(metadata["row_counts"])["dim_people"] == 3
+
+
+def test_graphql_serves_the_digest_in_the_assets_metadata(webserver):
+    _, metadata = materialization_metadata(webserver, ["digest", "weekly_digest"])
+    assert metadata["digest"].startswith(f"# samepage weekly digest {metadata['week']}")
+    assert "## Funnel" in metadata["digest"]
+    assert metadata["html_path"].endswith(".html")
 
 
 def _chromium() -> str:
