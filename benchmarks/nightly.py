@@ -87,6 +87,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as work, temporary_database() as dsn:
             warehouses = {"duckdb": str(Path(work) / "samepage.duckdb"), "postgres": dsn}
             common = {"HUBSPOT_CALLS_PER_10_SECONDS": "1000000",
+                      "HUBSPOT_SEARCH_CALLS_PER_SECOND": "1000000",
                       "SAMEPAGE_BI_WAREHOUSE": str(Path(work) / "bi.duckdb"),
                       "DAGSTER_HOME": work}
             for night in ("first sync", "next night"):

@@ -343,7 +343,8 @@ class HubSpotClient:
     def _checked(response: requests.Response) -> Page:
         if response.status_code == 401:
             raise AuthenticationError(f"HubSpot refused the access token: {_message(response)}")
-        raise_for_api_error(API_NAME, response, _message(response))
+        if not response.ok:  # the message decodes the body: only for errors
+            raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
 
 

@@ -285,7 +285,8 @@ class SalesforceClient:
         response = self.session.get(url, params=params, headers=headers, auth=self.auth)
         if response.status_code == 401:
             raise AuthenticationError(f"Salesforce refused the session: {_message(response)}")
-        raise_for_api_error(API_NAME, response, _message(response))
+        if not response.ok:  # the message decodes the body: only for errors
+            raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
 
 

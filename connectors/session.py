@@ -141,9 +141,11 @@ class ApiSession(requests.Session):
             return f"HTTP {response.status_code}", seconds
         if response.ok and "json" in response.headers.get("Content-Type", ""):
             try:
-                response.json()
+                body = response.json()
             except ValueError:
                 return "unparsable JSON body (truncated in transit?)", None
+            # Decode once: the caller's .json() gets the body this check already parsed.
+            response.json = lambda **_: body  # type: ignore[method-assign]
         return None, None
 
 

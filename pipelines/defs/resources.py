@@ -13,7 +13,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from connectors.hubspot import DEFAULT_API_BASE, DEFAULT_RATE_LIMIT, HubSpotClient, hubspot_session
+from connectors.hubspot import (
+    DEFAULT_API_BASE,
+    DEFAULT_RATE_LIMIT,
+    SEARCH_RATE_LIMIT,
+    HubSpotClient,
+    hubspot_session,
+)
 from connectors.salesforce import DEFAULT_API_VERSION, DEFAULT_LOGIN_URL, SalesforceClient
 from pipelines.paths import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE, REPO_ROOT
 from pipelines.publishing import PublishResult, default_published_path, publish
@@ -27,10 +33,12 @@ class HubSpotResource(dg.ConfigurableResource):
     api_base: str = DEFAULT_API_BASE
     access_token: str
     calls_per_10_seconds: int = DEFAULT_RATE_LIMIT[0]
+    search_calls_per_second: int = SEARCH_RATE_LIMIT[0]
 
     def client(self) -> HubSpotClient:
         session = hubspot_session(self.access_token,
-                                  rate_limit=(self.calls_per_10_seconds, 10.0))
+                                  rate_limit=(self.calls_per_10_seconds, 10.0),
+                                  search_rate_limit=(self.search_calls_per_second, 1.0))
         return HubSpotClient(self.access_token, api_base=self.api_base, session=session)
 
 
@@ -101,6 +109,8 @@ def resources() -> dg.Definitions:
             access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
             calls_per_10_seconds=int(os.environ.get("HUBSPOT_CALLS_PER_10_SECONDS",
                                                     DEFAULT_RATE_LIMIT[0])),
+            search_calls_per_second=int(os.environ.get("HUBSPOT_SEARCH_CALLS_PER_SECOND",
+                                                       SEARCH_RATE_LIMIT[0])),
         ),
         "salesforce": SalesforceResource(
             login_url=os.environ.get("SALESFORCE_LOGIN_URL", DEFAULT_LOGIN_URL),

@@ -24,6 +24,7 @@ def test_a_drop_in_live_rows_fails_the_check_and_a_bad_record_is_reported(
         generated, pipeline_env, monkeypatch):
     point_at, _ = pipeline_env
     monkeypatch.setenv("HUBSPOT_CALLS_PER_10_SECONDS", "100000")
+    monkeypatch.setenv("HUBSPOT_SEARCH_CALLS_PER_SECOND", "100000")
     world, _ = generated
     instance = dg.DagsterInstance.ephemeral()
     with Sandbox(world, SandboxSettings.unlimited()) as sandbox:

@@ -29,7 +29,8 @@ def test_nightly_runs_on_a_postgres_backed_instance(tmp_path):
         env = {**os.environ, **sandbox.environment(), "DAGSTER_HOME": str(dagster_home),
                "DAGSTER_PG_URL": dsn.replace("postgresql://", "postgresql+psycopg2://"),
                "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb"),
-               "HUBSPOT_CALLS_PER_10_SECONDS": "100000"}
+               "HUBSPOT_CALLS_PER_10_SECONDS": "100000",
+               "HUBSPOT_SEARCH_CALLS_PER_SECOND": "100000"}
         result = subprocess.run(
             # one process for every step: the storage, not the executor, is under test here
             [str(Path(sys.executable).parent / "dagster"), "job", "execute",

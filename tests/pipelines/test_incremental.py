@@ -32,6 +32,7 @@ def world():
 def fast_env(monkeypatch):
     # The sandbox in these tests has no rate limits; don't throttle the client either.
     monkeypatch.setenv("HUBSPOT_CALLS_PER_10_SECONDS", "100000")
+    monkeypatch.setenv("HUBSPOT_SEARCH_CALLS_PER_SECOND", "100000")
 
 
 def changes_between(before, after) -> dict[str, int]:

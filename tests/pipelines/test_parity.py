@@ -50,6 +50,7 @@ def table_rows(fetch, table: str, columns: list[str]) -> list[tuple]:
 def test_duckdb_and_postgres_build_identical_marts(pipeline_env, monkeypatch, tmp_path):
     point_at, duck_file = pipeline_env
     monkeypatch.setenv("HUBSPOT_CALLS_PER_10_SECONDS", "100000")
+    monkeypatch.setenv("HUBSPOT_SEARCH_CALLS_PER_SECOND", "100000")
     world, _ = generate(21, 3000)
     with Sandbox(world, SandboxSettings.unlimited()) as sandbox, \
             temporary_database() as dsn:
