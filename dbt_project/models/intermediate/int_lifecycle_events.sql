@@ -4,7 +4,8 @@
 
     Incremental: each run re-reads only source rows landed since the last run and replaces every
     event of those rows (delete+insert on the source row); deleted rows keep their events,
-    flagged, and merge losers that left the raw table lose theirs (post-hook).
+    flagged, and merge losers that left the raw table lose theirs (post-hook; `not exists`, which
+    plans as an anti-join, where PostgreSQL would re-scan the view per row for `not in`).
     On Spark (plain Parquet tables: no delete+insert, no delete) it is rebuilt whole each run. -#}
 {{
     config(
@@ -12,7 +13,7 @@
         unique_key='source_row_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "{% if is_incremental() %}delete from {{ this }} where source_system = 'hubspot_contact' and source_row_id not in (select hubspot_contact_id from {{ ref('stg_hubspot__contacts') }}){% endif %}"
+            "{% if is_incremental() %}delete from {{ this }} as events where events.source_system = 'hubspot_contact' and not exists (select 1 from {{ ref('stg_hubspot__contacts') }} as contacts where contacts.hubspot_contact_id = events.source_row_id){% endif %}"
         ],
     )
 }}
