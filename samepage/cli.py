@@ -11,7 +11,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines.defs.resources import warehouse_location
+from pipelines.digest import digest_directory
 from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
+from pipelines.publishing import default_published_path
 from pipelines.warehouse import PostgresWarehouse, open_warehouse
 from pipelines.warehouse.grants import grant_bi_read
 from sandbox import cli as sandbox_cli
@@ -63,21 +65,25 @@ def run_demo(seed: int, scale: int) -> int:
     dagster_home = Path(os.environ.get("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
     dagster_home.mkdir(parents=True, exist_ok=True)
     log_file = warehouse.parent / "nightly.log"
-    with Sandbox(world) as sandbox:
+    with Sandbox(world) as sandbox, log_file.open("w") as log:
         print(f"==> sandbox serving HubSpot and Salesforce at {sandbox.url}")
-        print(f"==> running the nightly job (log: {_rel(log_file)})")
         env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
                "DAGSTER_HOME": str(dagster_home)}
-        with log_file.open("w") as log:
+        # the nightly build, then the Monday digest over what it built
+        for job_name in ("nightly", "weekly_digest"):
+            print(f"==> running the {job_name} job (log: {_rel(log_file)})")
             job = subprocess.run(
-                # `job execute` takes the module workspace.yaml names (Dagster 1.13 has no -w here).
+                # `job execute` takes the module workspace.yaml names (Dagster 1.13 has no -w).
                 [str(Path(sys.executable).parent / "dagster"), "job", "execute",
-                 "-m", "pipelines.definitions", "-j", "nightly"],
+                 "-m", "pipelines.definitions", "-j", job_name],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-    if job.returncode != 0:
-        print(f"!! the nightly job failed; the end of {_rel(log_file)}:", file=sys.stderr)
-        print("".join(log_file.read_text().splitlines(keepends=True)[-40:]), file=sys.stderr)
-        return 1
+            if job.returncode != 0:
+                log.flush()
+                print(f"!! the {job_name} job failed; the end of {_rel(log_file)}:",
+                      file=sys.stderr)
+                print("".join(log_file.read_text().splitlines(keepends=True)[-40:]),
+                      file=sys.stderr)
+                return 1
     _print_summary(warehouse, world_file, dagster_home)
     return 0
 
@@ -91,10 +97,18 @@ def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> Non
         counts = [(f"{schema}.{table}",
                    con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
                   for schema, table in tables]
+        scorecard = con.execute("select kpi, actual_mtd, month_target, status "
+                                "from marts.rpt_goal_scorecard order by kpi").fetchall()
     print("\nsamepage nightly finished.")
     print(f"  warehouse (DuckDB): {warehouse}")
     for name, rows in counts:
         print(f"    {name:<40} {rows:>9,} rows")
+    print("  goals this month (marts.rpt_goal_scorecard):")
+    for kpi, actual, target, status in scorecard:
+        print(f"    {kpi:<20} {actual:>14,.2f} of {target:>14,.2f}  {status}")
+    print(f"  BI copy (read-only): {default_published_path(str(warehouse))}")
+    for html in sorted(digest_directory().glob("*.html"))[-1:]:
+        print(f"  weekly digest:      {html}")
     print(f"  sandbox world:      {world_file} (truth: {sandbox_cli.truth_path_for(world_file)})")
     print("  query it:           .venv/bin/python -c \"import duckdb; print(duckdb.connect("
           f"'{warehouse}', read_only=True).sql('from marts.dim_people limit 5'))\"")
