@@ -7,7 +7,6 @@ Reads with a position to commit return it as the generator's value (see ``connec
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +15,7 @@ from requests.auth import AuthBase
 
 from connectors.cursors import Moment, canonical, to_millis
 from connectors.errors import ApiError, AuthenticationError, QuotaExhaustedError
-from connectors.pagination import CursorPaginator, Page
+from connectors.pagination import CursorPaginator, Page, chunks
 from connectors.rate_limit import SlidingWindowLimiter
 from connectors.session import (
     ApiSession,
@@ -215,7 +214,7 @@ class HubSpotClient:
                 "properties": ["hs_object_id"], "limit": SEARCH_PAGE_SIZE})
 
         for page in CursorPaginator(API_NAME, _last_id_if_more).pages(fetch):
-            for ids in _chunks((r["id"] for r in page.get("results", [])), size):
+            for ids in chunks((r["id"] for r in page.get("results", [])), size):
                 yield from self._batch_read(object_type, ids, properties, history_properties)
         return canonical(until_ms)
 
@@ -253,7 +252,7 @@ class HubSpotClient:
         """The v4 batch-read result (``{"from": {"id"}, "to": [...]}``) of each contact that has
         companies; contacts without any yield nothing. ``contact_ids`` is consumed in batches."""
         url = f"{self.api_base}/crm/v4/associations/contacts/companies/batch/read"
-        for ids in _chunks(contact_ids, ASSOCIATION_BATCH_SIZE):
+        for ids in chunks(contact_ids, ASSOCIATION_BATCH_SIZE):
             page = self._post(url, {"inputs": [{"id": str(i)} for i in ids]})
             for error in page.get("errors", []):
                 if error.get("subCategory") != NO_ASSOCIATIONS:
@@ -346,13 +345,6 @@ class HubSpotClient:
         if not response.ok:  # the message decodes the body: only for errors
             raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """``items`` in lists of ``size`` (itertools.batched arrived only in Python 3.12)."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def last_modified_property(object_type: str) -> str:

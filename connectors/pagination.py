@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from connectors.errors import PaginationLoopError
@@ -34,3 +35,10 @@ class CursorPaginator:
                 raise PaginationLoopError(
                     f"{self.api_name} returned cursor {cursor!r} twice; stopping to avoid a loop")
             seen.add(cursor)
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size``, for batch endpoints (itertools.batched is Python 3.12+)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

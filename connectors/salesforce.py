@@ -14,7 +14,6 @@ import threading
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -23,7 +22,7 @@ from requests.auth import AuthBase
 
 from connectors.cursors import Moment, canonical, to_millis
 from connectors.errors import AuthenticationError, QuotaExhaustedError
-from connectors.pagination import CursorPaginator, Page
+from connectors.pagination import CursorPaginator, Page, chunks
 from connectors.session import (
     ApiSession,
     CallPolicy,
@@ -257,7 +256,7 @@ class SalesforceClient:
         restore changes its children's ``IsDeleted`` without moving any cursor of theirs.
         """
         names = ", ".join(dict.fromkeys(["Id", *fields]))
-        for ids in _chunks(parent_ids, PARENT_IDS_PER_QUERY):
+        for ids in chunks(parent_ids, PARENT_IDS_PER_QUERY):
             quoted = ", ".join(f"'{_soql_id(i)}'" for i in ids)
             yield from self.query(f"SELECT {names} FROM {sobject} WHERE {parent_field} IN "
                                   f"({quoted}) ORDER BY Id", include_deleted=True,
@@ -288,12 +287,6 @@ class SalesforceClient:
         if not response.ok:  # the message decodes the body: only for errors
             raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
-
-
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _soql_id(value: str) -> str:
