@@ -78,23 +78,13 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Hu
     def since(spec: StreamSpec) -> str | None:
         return None if full else lander.warehouse.cursor(spec)
 
-    changed_contacts = ContactChanges()
     for object_type, spec in CRM_OBJECTS.items():
-        if lander.selected(spec) or (object_type == "contacts" and
-                                     lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS)):
-            stream = _crm_stream(client, object_type, spec, since(spec), full)
-            if object_type == "contacts":
-                stream.records = changed_contacts.note(stream.records)
-            if lander.selected(spec):
-                yield from lander.land(stream)
-            else:
-                for _ in stream.records:  # read only to learn which contacts changed
-                    pass
+        if lander.selected(spec):
+            yield from lander.land(_crm_stream(client, object_type, spec, since(spec), full))
 
     if lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS):
-        yield from lander.land(StreamRun(
-            HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
-            _associations_of(client, changed_contacts), replace=full))
+        yield from lander.land(_associations_stream(
+            client, lander.warehouse, since(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS), full))
     if lander.selected(HUBSPOT_OWNERS):
         yield from lander.land(StreamRun(HUBSPOT_OWNERS, client.owners(), replace=True))
     if lander.selected(HUBSPOT_PROPERTIES):
@@ -137,31 +127,34 @@ def _crm_stream(client: HubSpotClient, object_type: str, spec: StreamSpec, since
                                "window_start": since or "", "window_end": until or ""})
 
 
-class ContactChanges:
-    """The contacts a run read: live ones (their associations are read next) and those gone
-    (archived, or merged into a survivor), whose associations are emptied."""
+def _associations_stream(client: HubSpotClient, warehouse: Warehouse, since: str | None,
+                         full: bool) -> StreamRun:
+    """The companies of every contact that landed since this stream last caught up.
 
-    def __init__(self) -> None:
-        self.live: list[str] = []
-        self.gone: list[str] = []
+    The contacts come from the raw table, not from this run's read, so a run that died between
+    landing contacts and landing their associations is caught up by the next one. A contact gone
+    (archived, or merged into a survivor) gets an empty ``to`` list, so a removed association
+    replaces the stale row instead of lingering.
+    """
+    live: list[str] = []
+    gone: list[str] = []
+    for contact_id, is_deleted, record in warehouse.rows_since(HUBSPOT_CONTACTS, since):
+        (gone if is_deleted else live).append(contact_id)
+        gone.extend(HUBSPOT_CONTACTS.merged_ids(record))
+    caught_up_to = warehouse.cursor(HUBSPOT_CONTACTS)
 
-    def note(self, records: Iterator[Record]) -> Iterator[Record]:
-        for record in records:
-            (self.gone if record.get("archived") else self.live).append(record["id"])
-            self.gone.extend(HUBSPOT_CONTACTS.merged_ids(record))
-            yield record
+    def records() -> Iterator[Record]:
+        answered: set[str] = set()
+        for result in client.contact_company_associations(live):
+            answered.add(str(result["from"]["id"]))
+            yield result
+        for contact_id in [*live, *gone]:
+            if contact_id not in answered:
+                yield {"from": {"id": contact_id}, "to": []}
 
-
-def _associations_of(client: HubSpotClient, contacts: ContactChanges) -> Iterator[Record]:
-    """Each changed contact's companies. A contact with none, or gone, gets an empty ``to``
-    list, so a removed association replaces the stale row instead of lingering."""
-    answered: set[str] = set()
-    for result in client.contact_company_associations(contacts.live):
-        answered.add(str(result["from"]["id"]))
-        yield result
-    for contact_id in [*contacts.live, *contacts.gone]:
-        if contact_id not in answered:
-            yield {"from": {"id": contact_id}, "to": []}
+    return StreamRun(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS, records(),
+                     cursor=lambda: caught_up_to, replace=full,
+                     metadata={"contacts_read": len(live) + len(gone)})
 
 
 def _submissions_stream(client: HubSpotClient, forms: list[Record], since: str | None,

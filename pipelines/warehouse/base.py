@@ -87,6 +87,19 @@ class Warehouse(ABC):
             self._commit(con)
         return row[0] if row else None
 
+    def rows_since(self, spec: StreamSpec,
+                   since: str | None) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+        """(id, is_deleted, record) of the rows whose cursor is at or after ``since`` (all rows
+        when None): what landed since a dependent stream last caught up."""
+        with self.connect() as con:
+            self._ensure_tables(con, spec)
+            p = self.placeholder
+            rows = self._execute(con, f"select id, is_deleted, cast(record as varchar) "
+                                      f"from {spec.name} where cast({p} as varchar) is null "
+                                      f"or cursor_value >= {p}", [since, since]).fetchall()
+        for record_id, is_deleted, record in rows:
+            yield record_id, is_deleted, json.loads(record)
+
     def load(self, spec: StreamSpec, records: Iterable[Any], run_id: str, *,
              cursor: Callable[[], str | None] | None = None,
              replace: bool = False) -> LoadResult:

@@ -14,13 +14,13 @@ from tests.pipelines.conftest import load_definitions
 INGESTION_KEYS = [asset_key(spec) for spec in RAW_STREAMS]
 
 
-def ingest(full_refresh: bool = False,
-           instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+def ingest(full_refresh: bool = False, instance: dg.DagsterInstance | None = None,
+           keys: list[dg.AssetKey] | None = None) -> dg.ExecuteInProcessResult:
     config = {"config": {"full_refresh": full_refresh}}
     job = load_definitions().resolve_job_def("nightly")
     return job.execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False,
-        asset_selection=INGESTION_KEYS,
+        asset_selection=keys or INGESTION_KEYS,
         run_config={"ops": {"hubspot_raw": config, "salesforce_raw": config}})
 
 

@@ -96,6 +96,23 @@ def test_faults_change_nothing(world, pipeline_env, fast_env, monkeypatch, tmp_p
     assert raw_snapshot(warehouse) == raw_snapshot(clean_file)
 
 
+def test_associations_catch_up_after_a_run_that_landed_only_the_contacts(
+        world, pipeline_env, fast_env, monkeypatch, tmp_path):
+    """A run that dies after committing contacts but before their associations: the next run
+    reads the associations of every contact landed since the associations last caught up."""
+    point_at, warehouse = pipeline_env
+    with Sandbox(world, SandboxSettings.unlimited()) as sandbox:
+        point_at(sandbox)
+        assert ingest().success
+        sandbox.advance(3)
+        assert ingest(keys=[dg.AssetKey(["raw_hubspot", "contacts"])]).success
+        assert ingest().success
+        monkeypatch.setenv("SAMEPAGE_WAREHOUSE", str(tmp_path / "full.duckdb"))
+        assert ingest(full_refresh=True).success
+    table = "raw_hubspot.contact_company_associations"
+    assert raw_snapshot(warehouse)[table] == raw_snapshot(tmp_path / "full.duckdb")[table]
+
+
 KILLED_RUN = """
 import sys
 from tests.pipelines.ingest import ingest
