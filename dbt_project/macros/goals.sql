@@ -47,3 +47,12 @@
     cast(({{ numerator }}) as {{ dbt.type_numeric() }})
     / nullif(cast(({{ denominator }}) as {{ dbt.type_numeric() }}), 0)
 {%- endmacro %}
+
+{#- The running total of `column` from the start of the period (`period_start` column) to the
+    row's day, per KPI and segment: month-, quarter- and year-to-date sums. -#}
+{% macro period_to_date(column, period_start) -%}
+    sum({{ column }}) over (
+        partition by kpi, segment_type, segment, {{ period_start }}
+        order by date_day rows between unbounded preceding and current row
+    )
+{%- endmacro %}

@@ -150,30 +150,12 @@ cumulative as (
 
     select
         *,
-        sum(numerator_day) over (
-            partition by kpi, segment_type, segment, month_start
-            order by date_day rows between unbounded preceding and current row
-        ) as numerator_mtd,
-        sum(denominator_day) over (
-            partition by kpi, segment_type, segment, month_start
-            order by date_day rows between unbounded preceding and current row
-        ) as denominator_mtd,
-        sum(numerator_day) over (
-            partition by kpi, segment_type, segment, quarter_start
-            order by date_day rows between unbounded preceding and current row
-        ) as numerator_qtd,
-        sum(denominator_day) over (
-            partition by kpi, segment_type, segment, quarter_start
-            order by date_day rows between unbounded preceding and current row
-        ) as denominator_qtd,
-        sum(numerator_day) over (
-            partition by kpi, segment_type, segment, year_start
-            order by date_day rows between unbounded preceding and current row
-        ) as numerator_ytd,
-        sum(denominator_day) over (
-            partition by kpi, segment_type, segment, year_start
-            order by date_day rows between unbounded preceding and current row
-        ) as denominator_ytd
+        {{ period_to_date('numerator_day', 'month_start') }} as numerator_mtd,
+        {{ period_to_date('denominator_day', 'month_start') }} as denominator_mtd,
+        {{ period_to_date('numerator_day', 'quarter_start') }} as numerator_qtd,
+        {{ period_to_date('denominator_day', 'quarter_start') }} as denominator_qtd,
+        {{ period_to_date('numerator_day', 'year_start') }} as numerator_ytd,
+        {{ period_to_date('denominator_day', 'year_start') }} as denominator_ytd
     from daily_series
 
 ),
