@@ -9,25 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.generator import Truth, generate
+from sandbox.generator import Truth
 from sandbox.world import World
 from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
 from tests.dbt.raw_loader import load_world
 
-SEED, SCALE = 7, 1500     # small (~1,500 people), and late records change its June
-
-
-@pytest.fixture(scope="session")
-def goal_world() -> tuple[World, Truth]:
-    return generate(SEED, SCALE)
-
 
 @pytest.fixture(scope="session")
 def goal_warehouse(tmp_path_factory: pytest.TempPathFactory,
-                   goal_world: tuple[World, Truth]) -> Path:
+                   generated: tuple[World, Truth]) -> Path:
     """The world landed through the real loader and a full `dbt build` (seeds, models, snapshot
-    and tests) as of the world's clock. Tests that change it work on a copy."""
-    world, truth = goal_world
+    and tests) as of the world's clock. Tests that change it work on a copy. The shared test world
+    (seed 7, ~1,500 people) is small, and its late records change its June."""
+    world, truth = generated
     work = tmp_path_factory.mktemp("goals")
     warehouse = work / "warehouse.duckdb"
     load_world(warehouse, world)

@@ -36,8 +36,8 @@ def _mismatches(got: dict, want, columns: tuple[str, ...] = COLUMNS) -> list[str
 
 
 def test_as_of_date_is_the_last_complete_day(goal_warehouse: Path,
-                                             goal_world: tuple[World, Truth]) -> None:
-    _, truth = goal_world
+                                             generated: tuple[World, Truth]) -> None:
+    _, truth = generated
     assert as_of_date(truth) == date(2026, 6, 30)
     rows = _rows(goal_warehouse, "select distinct as_of_date, max(date_day) as last_day "
                                  "from marts.fct_goal_progress group by as_of_date")
@@ -46,8 +46,8 @@ def test_as_of_date_is_the_last_complete_day(goal_warehouse: Path,
 
 @pytest.mark.parametrize("kpi", KPIS)
 def test_goal_progress_matches_hand_computed(goal_warehouse: Path,
-                                             goal_world: tuple[World, Truth], kpi: str) -> None:
-    _, truth = goal_world
+                                             generated: tuple[World, Truth], kpi: str) -> None:
+    _, truth = generated
     problems = []
     for day in DAYS:
         got = _rows(goal_warehouse, "select * from marts.fct_goal_progress where kpi = ? and "
@@ -68,8 +68,8 @@ def test_month_to_date_restarts_and_quarter_continues(goal_warehouse: Path) -> N
     assert may["expected_mtd"] == may["month_target"]          # the full month is expected
 
 
-def test_scorecard_is_the_as_of_day(goal_warehouse: Path, goal_world: tuple[World, Truth]) -> None:
-    _, truth = goal_world
+def test_scorecard_is_the_as_of_day(goal_warehouse: Path, generated: tuple[World, Truth]) -> None:
+    _, truth = generated
     day = as_of_date(truth)
     rows = _rows(goal_warehouse, "select * from marts.rpt_goal_scorecard order by kpi")
     assert sorted(r["kpi"] for r in rows) == sorted(KPIS)

@@ -35,8 +35,8 @@ def _snapshot_as_of(warehouse: Path, moment: datetime) -> dict[str, tuple]:
 
 
 def test_last_months_scorecard_survives_late_records(goal_warehouse: Path, tmp_path: Path,
-                                                     goal_world: tuple[World, Truth]) -> None:
-    world, _ = goal_world
+                                                     generated: tuple[World, Truth]) -> None:
+    world, _ = generated
     warehouse = tmp_path / "nightly.duckdb"
     shutil.copy(goal_warehouse, warehouse)
     published = _june(warehouse, f"select kpi, {', '.join(MEASURES)} "
