@@ -7,7 +7,7 @@ submissions). A reloaded, advanced world merges into the same tables like a nigh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,23 @@ def _contact_company_associations(contacts: list[dict[str, Any]]) -> Iterator[di
                                             if item.get("type") == "contact_to_company"
                                             else _UNLABELED_COMPANY]}
                       for item in results]}
+
+
+def _associations_since(contacts: list[dict[str, Any]],
+                        since: str | None) -> Iterator[dict[str, Any]]:
+    """What the connector's association catch-up lands: the companies of each contact changed
+    since ``since``, and an empty list for a contact gone (archived or merged away), so a removed
+    association replaces the stale row."""
+    changed = [contact for contact in contacts
+               if since is None or streams.HUBSPOT_CONTACTS.cursor(contact) >= since]
+    answered = set()
+    for row in _contact_company_associations(changed):
+        answered.add(row["from"]["id"])
+        yield row
+    for contact in changed:
+        for contact_id in [contact["id"], *streams.HUBSPOT_CONTACTS.merged_ids(contact)]:
+            if contact_id not in answered:
+                yield {"from": {"id": contact_id}, "to": []}
 
 
 def _properties(world: World) -> Iterator[dict[str, Any]]:
@@ -91,6 +108,10 @@ def _changed_since(spec: StreamSpec, records: Iterable[dict[str, Any]],
             yield record
 
 
+def _position(cursor: str) -> Callable[[], str]:
+    return lambda: cursor
+
+
 def load_world(path: Path, world: World, run_id: str = "test-load", *,
                incremental: bool = False) -> dict[str, int]:
     """Merge ``world`` into the raw tables of the DuckDB file at ``path``; rows received per
@@ -99,8 +120,17 @@ def load_world(path: Path, world: World, run_id: str = "test-load", *,
     warehouse = DuckDBWarehouse(path)
     received = {}
     for spec, records in world_streams(world):
-        if incremental:
+        caught_up_to = None
+        if spec is streams.HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS:
+            # like the connector: the companies of the contacts landed since the last catch-up,
+            # after which this stream's cursor is the contacts' cursor
+            if incremental:
+                records = _associations_since(world.hubspot.get("contacts") or [],
+                                              warehouse.cursor(spec))
+            caught_up_to = warehouse.cursor(streams.HUBSPOT_CONTACTS)
+        elif incremental:
             records = _changed_since(spec, records, warehouse.cursor(spec))
-        result = warehouse.load(spec, records, run_id)
+        result = warehouse.load(spec, records, run_id,
+                                cursor=_position(caught_up_to) if caught_up_to else None)
         received[spec.name] = result.rows_received
     return received
