@@ -1,7 +1,5 @@
 """The dbt project as Dagster assets; dbt tests surface as asset checks."""
 
-import json
-import os
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
@@ -32,21 +30,10 @@ if _manifest_is_stale():
         ["parse"], target_path=dbt_project.target_path).wait()
 
 
-def build_args() -> list[str]:
-    """``dbt build`` for the nightly run.
-
-    Unit tests pin the definitions' logic and run in CI (``./run test``); a nightly run re-checks
-    the data, not the code. ``SAMEPAGE_AS_OF`` evaluates time-dependent rules (open SLA windows,
-    goal periods) as of that instant instead of now: for replaying a past night, and for the
-    sandbox, whose world has a clock of its own.
-    """
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    as_of = os.environ.get("SAMEPAGE_AS_OF")
-    if as_of:
-        args += ["--vars", json.dumps({"as_of": as_of})]
-    return args
-
-
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def samepage_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(build_args(), context=context).stream()
+    # Unit tests pin the definitions' logic and run in CI (`./run test`); a nightly run re-checks
+    # the data, not the code. SAMEPAGE_AS_OF, inherited by dbt from this environment, evaluates
+    # time-dependent rules (open SLA windows, goal periods) as of that instant instead of now: for
+    # replaying a past night, and for the sandbox, whose world has a clock of its own.
+    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
