@@ -1,23 +1,40 @@
 {#- Every live person-record in any tool: HubSpot contacts, Salesforce Leads and Contacts.
     Deleted records make no people; a merge loser still present is left out (its survivor
-    stands for it); the record key is the normalized e-mail, or tool:id without a valid one. -#}
+    stands for it); the record key is the normalized e-mail, or tool:id without a valid one.
+
+    Incremental: each run reads only the records landed since the last (the staging views parse
+    JSON, so this is where the volume is) and replaces them by source_record_key; the post-hook
+    then drops rows no longer live: deleted since, merged away, or gone from the raw table.
+    On Spark (plain Parquet tables: no delete+insert, no delete) it is rebuilt whole each run. -#}
+{{
+    config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        unique_key='source_record_key',
+        incremental_strategy='delete+insert',
+        post_hook="{{ delete_records_no_longer_live() }}",
+    )
+}}
+
 with
 
 hubspot_contacts as (
 
     select * from {{ ref('stg_hubspot__contacts') }}
+    {{ incremental_since('extracted_at', 'hubspot_contact') }}
 
 ),
 
 salesforce_leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
+    {{ incremental_since('extracted_at', 'salesforce_lead') }}
 
 ),
 
 salesforce_contacts as (
 
     select * from {{ ref('stg_salesforce__contacts') }}
+    {{ incremental_since('extracted_at', 'salesforce_contact') }}
 
 ),
 
@@ -54,7 +71,8 @@ source_records as (
         original_campaign_name,
         lifecycle_stage as tool_stage,
         cast(null as {{ dbt.type_string() }}) as converted_contact_id,
-        created_at
+        created_at,
+        extracted_at
     from live_hubspot_contacts
 
     union all
@@ -72,7 +90,8 @@ source_records as (
         cast(null as {{ dbt.type_string() }}) as original_campaign_name,
         lead_status as tool_stage,
         converted_contact_id,
-        created_at
+        created_at,
+        extracted_at
     from salesforce_leads
     where not is_deleted
 
@@ -91,7 +110,8 @@ source_records as (
         cast(null as {{ dbt.type_string() }}) as original_campaign_name,
         cast(null as {{ dbt.type_string() }}) as tool_stage,
         cast(null as {{ dbt.type_string() }}) as converted_contact_id,
-        created_at
+        created_at,
+        extracted_at
     from salesforce_contacts
     where not is_deleted
 
@@ -115,6 +135,7 @@ keyed as (
         tool_stage,
         converted_contact_id,
         created_at,
+        extracted_at,
         coalesce(
             {{ normalize_email('email') }},
             source_system || ':' || source_record_id
