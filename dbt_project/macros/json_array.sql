@@ -16,12 +16,13 @@
     ) as {{ alias }}
 {%- endmacro %}
 
+{#- DuckDB: the elements as a list, unnested beside their subscripts (zipped row by row); several
+    times faster than a lateral json_each, which builds a row per element with its key and path. -#}
 {% macro duckdb__json_array_rows(column, alias) -%}
     cross join (
         select
-            json_each.value as value,
-            cast(json_each.key as integer) as position
-        from json_each({{ column }})
+            unnest(json_extract({{ column }}, '$[*]')) as value,
+            generate_subscripts(json_extract({{ column }}, '$[*]'), 1) - 1 as position
     ) as {{ alias }}
 {%- endmacro %}
 
