@@ -8,13 +8,16 @@ Cursors are canonical UTC text, ``YYYY-MM-DDTHH:MM:SS.fffZ``, which sorts as tim
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 Moment = str | datetime | int  # ISO-8601 text, an aware datetime, or epoch milliseconds
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
 
 
 def to_millis(moment: Moment) -> int:
@@ -31,12 +34,18 @@ def to_millis(moment: Moment) -> int:
         moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+    # integer arithmetic: a float timestamp x 1000 drops a millisecond for some instants
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 def canonical(moment: Moment) -> str:
     """``moment`` as canonical UTC text with milliseconds."""
-    stamp = datetime.fromtimestamp(to_millis(moment) / 1000, tz=UTC)
+    if isinstance(moment, str) and _CANONICAL.fullmatch(moment):
+        # Already canonical, as HubSpot sends it: only check that it is a real time (this
+        # runs once per landed record).
+        datetime.fromisoformat(moment[:-1])
+        return moment
+    stamp = _EPOCH + timedelta(milliseconds=to_millis(moment))
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
