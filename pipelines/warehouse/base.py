@@ -4,22 +4,31 @@ Records stream in batches into a staging table (each engine's bulk path: DuckDB 
 PostgreSQL takes COPY), then are merged into the raw table (newest version of each primary key
 wins) in one transaction together with the stream's sync state, so a run killed at any point
 leaves either the old or the new state, never half of one. The SQL is shared: it is the subset
-DuckDB and PostgreSQL both speak.
+DuckDB and PostgreSQL both speak. Records are read and encoded on a second thread while
+earlier ones are staged.
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
+
+import orjson
+
+T = TypeVar("T")
 
 BATCH_SIZE = 50_000
 META_SCHEMA = "raw_meta"
+# Rows handed from the reading thread to the staging one at a time, and how many such handfuls
+# may wait: enough to keep reading while a batch is staged.
+READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS = 500, 20
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,12 @@ class Warehouse(ABC):
         """A DB-API connection (cursor-capable) for the duration of the block."""
 
     @abstractmethod
-    def _stage(self, con: Any, rows: list[StagedRow]) -> None:
-        """Append rows to the temporary tables ``staged`` and ``quarantined``."""
+    def _encode(self, row: StagedRow) -> bytes:
+        """A row of ``staged`` or ``quarantined`` in the engine's bulk format."""
+
+    @abstractmethod
+    def _stage(self, con: Any, staged: list[bytes], quarantined: list[bytes]) -> None:
+        """Append encoded rows to the temporary tables ``staged`` and ``quarantined``."""
 
     def _begin(self, con: Any) -> None:  # noqa: B027 - a hook; PostgreSQL is always in one
         """Start the transaction the merge runs in."""
@@ -111,16 +124,22 @@ class Warehouse(ABC):
         """
         result = LoadResult(stream=spec.name)
         extracted_at = datetime.now(UTC).isoformat()
-        with self.connect() as con:
+        with self.connect() as con, closing(read_ahead(self._encoded(spec, records))) as rows:
             self._ensure_tables(con, spec)
-            self._run(con, "create temporary table staged (id varchar, cursor_value varchar, "
-                           f"is_deleted boolean, merged_ids varchar[], record {self.json_type})")
+            self._run(con, "create temporary table staged (seq bigint, id varchar, "
+                           "cursor_value varchar, is_deleted boolean, merged_ids varchar[], "
+                           f"record {self.json_type})")
             self._run(con, f"create temporary table quarantined (reason varchar, "
                            f"payload {self.json_type})")
-            iterator = iter(records)
-            while batch := list(islice(iterator, BATCH_SIZE)):
-                result.rows_received += len(batch)
-                self._stage(con, [staged_row(record, spec) for record in batch])
+            staged: list[bytes] = []
+            quarantined: list[bytes] = []
+            for is_quarantined, line in rows:
+                result.rows_received += 1
+                (quarantined if is_quarantined else staged).append(line)
+                if len(staged) + len(quarantined) == BATCH_SIZE:
+                    self._stage(con, staged, quarantined)
+                    staged, quarantined = [], []
+            self._stage(con, staged, quarantined)
             position = cursor() if cursor is not None else None
             self._begin(con)
             try:
@@ -131,17 +150,34 @@ class Warehouse(ABC):
                 raise
         return result
 
+    def _encoded(self, spec: StreamSpec,
+                 records: Iterable[Any]) -> Iterator[tuple[bool, bytes]]:
+        """(quarantined?, the row in the bulk format) of each record, numbered in read order.
+
+        Encoded as they arrive, on the thread that reads them: a batch and the read-ahead then
+        hold bytes, which the garbage collector leaves alone, not every record's objects, which
+        it would walk again and again.
+        """
+        for seq, record in enumerate(records, 1):
+            row = staged_row(record, spec)
+            if "reason" in row:
+                yield True, self._encode(row)
+            else:
+                row["seq"] = seq
+                yield False, self._encode(row)
+
     def _merge(self, con: Any, spec: StreamSpec, run_id: str, extracted_at: str,
                result: LoadResult, cursor: str | None, replace: bool) -> None:
         table, p = spec.name, self.placeholder
         if replace:
             self._run(con, f"delete from {table}")
-        # One row per key, newest first: a key may repeat across pages of one run.
+        # One row per key, newest first (then the last read): a key may repeat across pages of
+        # one run. Only keys: the records stay in `staged` until the insert, not copied twice.
         self._run(con, """
             create temporary table latest as
-            select distinct on (id) *
+            select distinct on (id) seq, id, cursor_value, is_deleted, merged_ids
             from staged
-            order by id, cursor_value desc nulls last, is_deleted desc
+            order by id, cursor_value desc nulls last, is_deleted desc, seq desc
         """)
         counts = self._one(con, f"""
             select
@@ -160,7 +196,8 @@ class Warehouse(ABC):
         self._run(con, f"""
             insert into {table} as raw
             select id, cursor_value, is_deleted, record, cast({p} as timestamptz), {p}
-            from latest
+            from staged
+            where seq in (select seq from latest)
             on conflict (id) do update set
                 cursor_value = excluded.cursor_value,
                 is_deleted = excluded.is_deleted,
@@ -250,10 +287,61 @@ def staged_row(record: Any, spec: StreamSpec) -> StagedRow:
             "merged_ids": spec.merged_ids(record), "record": record}
 
 
-def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+def to_json(value: Any) -> bytes:
+    """UTF-8 JSON, as ``json.dumps(value, ensure_ascii=False, default=str)`` writes it."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:  # integers beyond 64 bits, which only the standard library writes
+        return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
-def iter_lines(rows: list[StagedRow]) -> Iterator[str]:
-    for row in rows:
-        yield to_json(row) + "\n"
+def read_ahead(items: Iterable[T]) -> Iterator[T]:
+    """``items``, read on a background thread while the caller works on the earlier ones.
+
+    Network waits and database work release the GIL, so an API's pages arrive while the
+    previous ones are staged. An exception of the reading thread is raised here, at the item
+    it stopped before. Close the iterator when not reading it to the end: the reader then
+    stops at its next item.
+    """
+    handoff: queue.Queue[list[T] | BaseException] = queue.Queue(READ_AHEAD_CHUNKS)
+    stopped = threading.Event()
+
+    def put(item: list[T] | BaseException) -> None:
+        while not stopped.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read() -> None:
+        iterator = iter(items)
+        chunk: list[T] = []
+        try:
+            for item in iterator:
+                if stopped.is_set():
+                    break
+                chunk.append(item)
+                if len(chunk) == READ_AHEAD_CHUNK:
+                    put(chunk)
+                    chunk = []
+            else:
+                if chunk:
+                    put(chunk)
+                put([])  # the end
+        except BaseException as exc:  # handed over to the caller's thread, re-raised there
+            put(exc)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:  # an unfinished generator's clean-up runs in its own thread
+                close()
+
+    reader = threading.Thread(target=read, name="read-ahead", daemon=True)
+    reader.start()
+    try:
+        while chunk := handoff.get():
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        stopped.set()

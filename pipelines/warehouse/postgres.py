@@ -37,20 +37,23 @@ class PostgresWarehouse(Warehouse):
         cursor.execute(sql, parameters or None)
         return cursor
 
-    def _stage(self, con: Any, rows: list[StagedRow]) -> None:
+    def _encode(self, row: StagedRow) -> bytes:
         # COPY is PostgreSQL's bulk path; CSV quoting carries the JSON text untouched.
-        staged, quarantined = io.StringIO(), io.StringIO()
-        staged_csv, quarantined_csv = csv.writer(staged), csv.writer(quarantined)
-        for row in rows:
-            if "reason" in row:
-                quarantined_csv.writerow([row["reason"], to_json(row["record"])])
-            else:
-                staged_csv.writerow([row["id"], row["cursor_value"], row["is_deleted"],
-                                     _text_array(row["merged_ids"]), to_json(row["record"])])
+        line = io.StringIO()
+        if "reason" in row:
+            csv.writer(line).writerow([row["reason"], to_json(row["record"]).decode()])
+        else:
+            csv.writer(line).writerow([row["seq"], row["id"], row["cursor_value"],
+                                       row["is_deleted"], _text_array(row["merged_ids"]),
+                                       to_json(row["record"]).decode()])
+        return line.getvalue().encode()
+
+    def _stage(self, con: Any, staged: list[bytes], quarantined: list[bytes]) -> None:
         cursor = con.cursor()
-        for table, buffer in (("staged", staged), ("quarantined", quarantined)):
-            buffer.seek(0)
-            cursor.copy_expert(f"copy {table} from stdin with (format csv)", buffer)
+        for table, lines in (("staged", staged), ("quarantined", quarantined)):
+            if lines:
+                cursor.copy_expert(f"copy {table} from stdin with (format csv)",
+                                   io.BytesIO(b"".join(lines)))
 
 
 def _text_array(values: list[str]) -> str:

@@ -1,9 +1,13 @@
 """Landing records: upsert by id (newest wins), quarantine, and all-or-nothing state."""
 
+import time
+from contextlib import closing
+
 import pytest
 
 from pipelines.streams import HUBSPOT_CONTACTS as CONTACTS
 from pipelines.warehouse import DuckDBWarehouse, PostgresWarehouse
+from pipelines.warehouse.base import read_ahead
 from tests.postgres import temporary_database
 
 
@@ -67,3 +71,30 @@ def test_a_stream_that_dies_midway_leaves_tables_and_state_untouched(warehouse):
         warehouse.load(CONTACTS, dying_stream(), run_id="r2")
     assert query(warehouse, "select * from raw_hubspot.contacts") == before
     assert query(warehouse, "select run_id from raw_meta.sync_state") == [("r1",)]
+
+
+def test_of_two_versions_read_with_one_timestamp_the_last_read_wins(warehouse):
+    warehouse.load(CONTACTS, [contact("1", "2025-01-02T00:00:00.000Z", "first@acme.io"),
+                              contact("1", "2025-01-02T00:00:00.000Z", "second@acme.io")],
+                   run_id="r1")
+    assert query(warehouse, "select (record->'properties')->>'email' "
+                            "from raw_hubspot.contacts") == [("second@acme.io",)]
+
+
+def test_reading_ahead_stops_when_the_reader_of_it_stops():
+    read, finished = [], []
+
+    def api():
+        try:
+            for n in range(1_000_000):
+                read.append(n)
+                yield n
+        finally:
+            finished.append(True)
+
+    with closing(read_ahead(api())) as records:
+        assert [next(records) for _ in range(3)] == [0, 1, 2]
+    deadline = time.monotonic() + 5
+    while not finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert finished and len(read) < 100_000  # no more than the read-ahead holds
