@@ -1,8 +1,8 @@
 """POST /crm/v3/objects/{object}/search: filters, sorts, free-text query and the matching order.
 
 Cursor-style windows (range filters on the last-modified date and/or ``hs_object_id``, sorted
-by one of them ascending, or unsorted) are answered by bisecting the table's sorted arrays.
-Anything else falls back to a scan whose result is cached, so paging through it scans once.
+by one of them, or unsorted) are answered by bisecting the table's sorted arrays. Anything else
+falls back to a scan whose result is cached, so paging through it scans once.
 """
 
 from __future__ import annotations
@@ -80,30 +80,32 @@ class Searcher:
 
     def __init__(self, table: ObjectTable) -> None:
         self.table = table
-        self._cache: OrderedDict[Query, Sequence[int]] = OrderedDict()
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def matches(self, query: Query) -> Sequence[int]:
-        window = self._bisect(query)
+        window = self._window(query)
         if window is not None:
             return window
+        return self._cached(query, lambda: self._scan(query))
+
+    def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:
-            if query in self._cache:
-                self._cache.move_to_end(query)
-                return self._cache[query]
-        found = self._residual(query)
-        if found is None:
-            found = self._scan(query)
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        found = compute()
         with self._lock:
-            self._cache[query] = found
+            self._cache[key] = found
             if len(self._cache) > _CACHED_QUERIES:
                 self._cache.popitem(last=False)
         return found
 
     # -- fast paths ---------------------------------------------------------------------------
 
-    def _plan(self, query: Query) -> tuple[str, list[Filter], list[Filter]] | None:
-        """(order, filters on the order's key, filters on the other key) for cursor windows."""
+    def _plan(self, query: Query) -> tuple[str, bool, list[Filter], list[Filter]] | None:
+        """(order, descending, filters on the order's key, filters on the other key) for cursor
+        windows."""
         lastmod = LASTMODIFIED[self.table.object_type]
         keys = {lastmod: "lastmod", "hs_object_id": "id"}
         if query.text or len(query.groups) > 1:
@@ -112,40 +114,46 @@ class Searcher:
         if any(f.prop not in keys or f.operator not in _RANGE_OPERATORS for f in filters):
             return None
         if query.sort is None:
-            order = "id"
-        elif query.sort[0] in keys and not query.sort[1]:
-            order = keys[query.sort[0]]
+            order, descending = "id", False
+        elif query.sort[0] in keys:
+            order, descending = keys[query.sort[0]], query.sort[1]
         else:
             return None
         own = [f for f in filters if keys[f.prop] == order]
-        return order, own, [f for f in filters if keys[f.prop] != order]
+        return order, descending, own, [f for f in filters if keys[f.prop] != order]
 
-    def _bisect(self, query: Query) -> Sequence[int] | None:
-        plan = self._plan(query)
-        if plan is None or plan[2]:
-            return None
-        order, own, _ = plan
-        t = self.table
-        if order == "id":
-            lo, hi = _bounds(t.active.ids, own)
-            return range(lo, hi)
-        lo, hi = _bounds(t.lm_sorted, own)
-        return t.lm_order[lo:hi]
+    def _window(self, query: Query) -> Sequence[int] | None:
+        """A cursor window by bisecting the sorted keys: O(log n) for a keyset page by id.
 
-    def _residual(self, query: Query) -> Sequence[int] | None:
-        """A window on one key with range filters on the other: bisect, then a vector mask."""
+        Filters on the other key are a mask over the whole table, kept while the same filters
+        keep coming (a sync repeats them on every page), so only the bisection is per query.
+        """
         plan = self._plan(query)
         if plan is None:
             return None
-        order, own, other = plan
+        order, descending, own, other = plan
+        if descending:
+            # Ties in the sort key keep id order, as the scan's stable sort does.
+            return self._cached(query, lambda: self._descending(order, own, other))
+        return self._ascending(order, own, other)
+
+    def _ascending(self, order: str, own: list[Filter], other: list[Filter]) -> Sequence[int]:
         t = self.table
+        keys = t.active.ids if order == "id" else t.lm_sorted
+        lo, hi = _bounds(keys, own)
+        if other:
+            others = t.lastmod if order == "id" else t.ids_by_lm
+            kept = self._cached((order, tuple(other)),
+                                lambda: np.flatnonzero(_mask(others, other)))
+            window = kept[np.searchsorted(kept, lo):np.searchsorted(kept, hi)]
+            return window if order == "id" else t.lm_order[window]
+        return range(lo, hi) if order == "id" else t.lm_order[lo:hi]
+
+    def _descending(self, order: str, own: list[Filter], other: list[Filter]) -> Sequence[int]:
+        ascending = np.asarray(self._ascending(order, own, other), dtype=np.int64)
         if order == "id":
-            lo, hi = _bounds(t.active.ids, own)
-            keep = _mask(t.lastmod[lo:hi], other)
-            return (np.flatnonzero(keep) + lo).tolist()
-        lo, hi = _bounds(t.lm_sorted, own)
-        keep = _mask(t.ids_by_lm[lo:hi], other)
-        return t.lm_order[lo:hi][keep].tolist()
+            return ascending[::-1]
+        return ascending[np.argsort(-self.table.lastmod[ascending], kind="stable")]
 
     # -- generic scan -------------------------------------------------------------------------
 

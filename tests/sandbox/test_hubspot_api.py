@@ -327,6 +327,36 @@ def test_search_cursor_window_matches_a_brute_force_filter(
     assert [r["id"] for r in by_id] == [str(i) for i in range(1010, 1021)]
 
 
+def test_search_newest_first_and_the_connectors_keyset(
+        server: SandboxServer, session: requests.Session, world: World) -> None:
+    live = _live(world)
+    # Newest first, ties in id order (as a stable sort leaves them): the high-water-mark query.
+    newest = _search_all(session, server, {
+        "sorts": [{"propertyName": "lastmodifieddate", "direction": "DESCENDING"}]})
+    assert [r["id"] for r in newest] == [c["id"] for c in sorted(
+        live, key=lambda c: (-datetime.fromisoformat(c["updatedAt"]).timestamp(), int(c["id"])))]
+    assert [r["id"] for r in _search_all(session, server, {"sorts": ["-hs_object_id"]})] == [
+        c["id"] for c in sorted(live, key=lambda c: -int(c["id"]))]
+    # The connector's keyset: ids above the last one seen, modified up to a mark; every page
+    # reports the total still to come.
+    mark = live[70]["updatedAt"]
+    expected = [c["id"] for c in live if c["updatedAt"] <= mark]
+    found, last = [], "0"
+    while True:
+        page = _search(session, server, {
+            "filterGroups": [{"filters": [
+                {"propertyName": "lastmodifieddate", "operator": "LTE", "value": mark},
+                {"propertyName": "hs_object_id", "operator": "GT", "value": last}]}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "limit": 9}).json()
+        assert page["total"] == len(expected) - len(found)
+        found += [r["id"] for r in page["results"]]
+        if "paging" not in page:
+            break
+        last = found[-1]
+    assert found == expected
+
+
 def test_search_generic_filters_or_groups_and_sorts(server: SandboxServer,
                                                     session: requests.Session,
                                                     world: World) -> None:
