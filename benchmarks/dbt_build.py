@@ -9,7 +9,7 @@ subprocess (dbt's start-up included), the as-of moment in SAMEPAGE_AS_OF, after 
 (which CI runs, not the nightly) are timed once on their own.
 
     .venv/bin/python benchmarks/dbt_build.py                  # 100,000 people
-    .venv/bin/python benchmarks/dbt_build.py --people 1000000 # ~100 s and 11 GB to generate
+    .venv/bin/python benchmarks/dbt_build.py --people 1000000 # ~70 s and 11 GB to generate
 
 Targets (issue 4): full build <= 30 s at 100k people and <= 120 s at 1M; incremental <= 15 %.
 """
