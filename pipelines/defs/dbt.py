@@ -30,10 +30,13 @@ if _manifest_is_stale():
         ["parse"], target_path=dbt_project.target_path).wait()
 
 
+# Unit tests pin the definitions' logic and run in CI (`./run test`); a nightly run re-checks the
+# data, not the code. SAMEPAGE_AS_OF, inherited by dbt from this environment, evaluates
+# time-dependent rules (open SLA windows, goal periods) as of that instant instead of now: for
+# replaying a past night, and for the sandbox, whose world has a clock of its own.
+NIGHTLY_BUILD = ("build", "--exclude-resource-type", "unit_test")
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def samepage_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # Unit tests pin the definitions' logic and run in CI (`./run test`); a nightly run re-checks
-    # the data, not the code. SAMEPAGE_AS_OF, inherited by dbt from this environment, evaluates
-    # time-dependent rules (open SLA windows, goal periods) as of that instant instead of now: for
-    # replaying a past night, and for the sandbox, whose world has a clock of its own.
-    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+    yield from dbt.cli(list(NIGHTLY_BUILD), context=context).stream()
