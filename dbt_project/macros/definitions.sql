@@ -52,9 +52,11 @@
 
 {#- The "as of" moment, UTC: the var `as_of` (ISO text, for a what-if), else the environment's
     SAMEPAGE_AS_OF (a replayed night, or a sandbox world's clock), else now. The nightly passes an
-    environment variable, not --vars: changed vars make dbt re-parse the whole project (~5 s). -#}
+    environment variable, not --vars: changed vars make dbt re-parse the whole project (~5 s).
+    The variable is read only when executing: an env_var() read while parsing is recorded, and a
+    new value each night would make dbt re-parse every model using this macro. -#}
 {% macro as_of_timestamp() -%}
-    {%- set as_of = var('as_of', none) or env_var('SAMEPAGE_AS_OF', '') -%}
+    {%- set as_of = var('as_of', none) or (env_var('SAMEPAGE_AS_OF', '') if execute else '') -%}
     {%- if as_of -%}
         {{ to_utc_timestamp("'" ~ as_of ~ "'") }}
     {%- else -%}
