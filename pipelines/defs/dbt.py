@@ -4,6 +4,7 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.agreed_definitions import DefinitionsError, checked_definitions
 from pipelines.defs.resources import dbt_executable
 from pipelines.paths import DBT_PROJECT_DIR
 
@@ -39,4 +40,8 @@ NIGHTLY_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def samepage_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    try:  # a nonsense definition fails here, named, not deep inside a model or silently
+        checked_definitions()
+    except DefinitionsError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
     yield from dbt.cli(list(NIGHTLY_BUILD), context=context).stream()
