@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import signal
 import sys
 import threading
@@ -18,15 +19,19 @@ from pathlib import Path
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth, advance, generate
 from sandbox.http import FaultConfig
-from sandbox.world import World
+from sandbox.world import World, WorldError
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] == "generate":
-        return _generate(argv[1:])
-    if argv and argv[0] == "advance":
-        return _advance(argv[1:])
-    return _serve(argv)
+    try:
+        if argv and argv[0] == "generate":
+            return _generate(argv[1:])
+        if argv and argv[0] == "advance":
+            return _advance(argv[1:])
+        return _serve(argv)
+    except WorldError as exc:
+        print(f"cannot use this world:\n{exc}", file=sys.stderr)
+        return 2
 
 
 def truth_path_for(world_path: Path) -> Path:
@@ -60,6 +65,9 @@ def _serve(argv: list[str]) -> int:
     faults.add_argument("--truncate-rate", type=float, default=0.0, help="share of cut bodies")
     faults.add_argument("--fault-seed", type=int, default=0)
     args = parser.parse_args(argv)
+    # Problems answered with HTTP 500 are logged here with their cause (sandbox/http.py).
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if args.world:
         world = World.load(args.world)

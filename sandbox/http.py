@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import random
 import socket
 import threading
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         except Exception as exc:  # an API bug must answer 500, not kill the thread silently
+            # The client sees only the body; whoever runs the sandbox sees the cause here.
+            log.exception("sandbox error answering %s %s with HTTP 500", request.method,
+                          request.path)
             response = Response.json(500, {"status": "error", "message": f"sandbox error: {exc!r}"})
         self.send_response(response.status)
         for name, value in response.headers.items():
