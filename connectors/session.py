@@ -111,6 +111,7 @@ class ApiSession(requests.Session):
                 # The type only: messages of connection errors repeat the full URL.
                 problem = f"{type(exc).__name__}"
                 retry_after = None
+                answer = ""
             else:
                 status = response.status_code
                 hint = self.policy.after_call(response)
@@ -123,9 +124,11 @@ class ApiSession(requests.Session):
                     # Success, or an error retrying cannot fix: the caller turns that into an
                     # ApiError carrying the API's own message.
                     return response
+                answer = _answer_excerpt(response, self.secrets)
             if attempt == self.retry.max_attempts:
                 raise ApiError(self.api_name, status,
-                               f"gave up after {attempt} attempts: {problem}", _safe_url(url))
+                               f"gave up after {attempt} attempts: {problem}{answer}",
+                               _safe_url(url))
             delay = retry_after if retry_after is not None else self.retry.delay(attempt)
             self.stats.retries += 1
             log.warning("%s %s %s: %s; retry %d in %.2fs", self.api_name, method,
@@ -178,6 +181,15 @@ def _decode(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         return json.loads(body)
+
+
+def _answer_excerpt(response: requests.Response, secrets: tuple[str, ...]) -> str:
+    """The start of an error body, redacted: a 500's cause is often only in its body. Empty for
+    a 2xx (a body cut in transit): that would be record data, not an explanation."""
+    if response.ok:
+        return ""
+    text = " ".join(response.content[:400].decode("utf-8", "replace").split())
+    return f"; the answer began: {redact(text, secrets)[:200]}" if text else ""
 
 
 def _safe_url(url: str) -> str:
