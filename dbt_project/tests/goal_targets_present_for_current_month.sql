@@ -1,6 +1,8 @@
 {#- Goal targets exist for the month of the goal as-of date for every KPI (company total): a
-    missing row names the KPI and the month. Surfaces as a Dagster asset check. -#}
+    missing row names the KPI and the month, in the dbt log too (log_failing_rows), so a failed
+    build says which rows to add to the seed. Surfaces as a Dagster asset check. -#}
 {%- set kpis = goal_kpis() -%}
+{%- set test_sql -%}
 with
 
 targets as (
@@ -32,7 +34,8 @@ missing as (
         current_month.month_start,
         {{ dbt.concat([
             "'no goal target for kpi='", 'kpis.kpi', "', period_month='",
-            'cast(current_month.month_start as ' ~ dbt.type_string() ~ ')'
+            'cast(current_month.month_start as ' ~ dbt.type_string() ~ ')',
+            "' (add the row to dbt_project/seeds/goal_targets.csv)'"
         ]) }} as failing_row
     from kpis
     cross join current_month
@@ -45,3 +48,6 @@ missing as (
 )
 
 select * from missing
+{%- endset -%}
+{{ log_failing_rows(test_sql, 'goal_targets_present_for_current_month') }}
+{{ test_sql }}
