@@ -9,7 +9,7 @@ from typing import Self
 from sandbox.admin import AdminApi
 from sandbox.generator import Truth, advance
 from sandbox.http import FaultConfig, FaultInjector, SandboxServer, start_server
-from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, HubSpotApi
+from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, READ_SCOPES, HubSpotApi
 from sandbox.salesforce import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SalesforceApi
 from sandbox.world import World
 
@@ -22,7 +22,13 @@ class SandboxSettings:
     hubspot_search_per_second: int | None = 5
     salesforce_token_ttl_seconds: float = 7200.0
     salesforce_daily_request_limit: int = 100_000
+    salesforce_short_batches: bool = True  # query batches smaller than asked for, as at Salesforce
     faults: FaultConfig = field(default_factory=FaultConfig)
+    # What the credentials may read: the private app's scopes, and the Salesforce objects and
+    # fields ("Lead.Disqualification_Reason__c") the integration user's profile cannot see.
+    hubspot_scopes: tuple[str, ...] = READ_SCOPES
+    salesforce_hidden_objects: tuple[str, ...] = ()
+    salesforce_hidden_fields: tuple[str, ...] = ()
 
     @classmethod
     def unlimited(cls) -> SandboxSettings:
@@ -44,12 +50,16 @@ class Sandbox:
         self.truth: Truth | None = None
         self._lock = threading.Lock()
         self.hubspot = HubSpotApi(world, window_limit=self.settings.hubspot_window_limit,
-                                  search_per_second=self.settings.hubspot_search_per_second)
+                                  search_per_second=self.settings.hubspot_search_per_second,
+                                  scopes=self.settings.hubspot_scopes)
         self.salesforce = SalesforceApi(
-            world, token_ttl_seconds=self.settings.salesforce_token_ttl_seconds,
-            daily_request_limit=self.settings.salesforce_daily_request_limit)
+            self._salesforce_view(world),
+            token_ttl_seconds=self.settings.salesforce_token_ttl_seconds,
+            daily_request_limit=self.settings.salesforce_daily_request_limit,
+            short_batches=self.settings.salesforce_short_batches)
         self.admin = AdminApi(self)
         self._server: SandboxServer | None = None
+        self._login_server: SandboxServer | None = None
 
     @property
     def url(self) -> str:
@@ -61,16 +71,28 @@ class Sandbox:
     def faults(self) -> FaultConfig:
         return self.settings.faults
 
+    @property
+    def salesforce_generic_login_url(self) -> str:
+        """The sandbox's stand-in for https://login.salesforce.com: a second listener whose token
+        endpoint refuses the client-credentials grant as the generic login hosts do
+        (``url`` itself plays the org's My Domain)."""
+        if self._login_server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._login_server.url
+
     def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
         self._server, _ = start_server([self.admin, self.hubspot, self.salesforce],
                                        self.settings.faults, host=host, port=port)
+        self._login_server, _ = start_server([self.salesforce.login_domain(lambda: self.url)],
+                                             host=host)
         return self._server.url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for server in (self._server, self._login_server):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+        self._server = self._login_server = None
 
     def __enter__(self) -> Self:
         if self._server is None:
@@ -89,8 +111,12 @@ class Sandbox:
     def set_world(self, world: World, truth: Truth | None = None) -> None:
         with self._lock:
             self.hubspot.load(world)
-            self.salesforce.load(world)
+            self.salesforce.load(self._salesforce_view(world))
             self.world, self.truth = world, truth
+
+    def _salesforce_view(self, world: World) -> World:
+        return world.withholding(self.settings.salesforce_hidden_objects,
+                                 self.settings.salesforce_hidden_fields)
 
     def advance(self, days: float) -> World:
         """Move a generated world ``days`` forward: new people, updates, deletions, merges."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,12 +24,20 @@ from sandbox.hubspot_errors import (
 )
 from sandbox.hubspot_limits import RateLimiter
 from sandbox.hubspot_marketing import Marketing, int_arg, next_link, offset_arg, paged
-from sandbox.hubspot_records import OBJECT_TYPES, SINGULAR, ObjectTable, canonical_type
+from sandbox.hubspot_records import ALIASES, OBJECT_TYPES, SINGULAR, ObjectTable, canonical_type
 from sandbox.hubspot_search import Query, Searcher
 from sandbox.world import World
 
 DEFAULT_ACCESS_TOKEN = "pat-na1-00000000-sandbox-token"
 DEFAULT_PORTAL_ID = 24681357
+DEFAULT_APP_ID = 3141592
+# The private app's scopes by default: every read scope the served endpoints check.
+READ_SCOPES = ("content", "crm.objects.companies.read", "crm.objects.contacts.read",
+               "crm.objects.deals.read", "crm.objects.owners.read", "crm.schemas.companies.read",
+               "crm.schemas.contacts.read", "crm.schemas.deals.read", "forms")
+SCOPES_MESSAGE = ("This app hasn't been granted all required scopes to make this call. Read more "
+                  "about required scopes here: https://developers.hubspot.com/scopes.")
+TOKEN_INFO_PATH = "/oauth/v2/private-apps/get/access-token-info"
 
 LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, HISTORY_MAX_LIMIT = 10, 100, 50
 SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_RESULT_CAP = 10, 200, 10_000
@@ -48,6 +56,7 @@ ASSOCIATION_TYPES: dict[str, tuple[int, str | None]] = {
 }
 
 _PREFIXES = ("/crm/", "/marketing/", "/form-integrations/", "/email/public/", "/account-info/",
+             TOKEN_INFO_PATH,
              # Retired, now 404 at HubSpot too: Owners v2 (2025-03-24), Contact Lists v1
              # (2026-04-30). Claimed so they answer HubSpot's 404 rather than the server's.
              "/owners/", "/contacts/v1/")
@@ -70,9 +79,11 @@ Handler = Callable[[_State, Request, tuple[str, ...]], Response]
 class HubSpotApi:
     def __init__(self, world: World, *, access_token: str = DEFAULT_ACCESS_TOKEN,
                  window_limit: int | None = 190, window_seconds: float = 10.0,
-                 search_per_second: int | None = 5, portal_id: int = DEFAULT_PORTAL_ID) -> None:
+                 search_per_second: int | None = 5, portal_id: int = DEFAULT_PORTAL_ID,
+                 scopes: Sequence[str] = READ_SCOPES) -> None:
         self.access_token = access_token
         self.portal_id = portal_id
+        self.scopes = frozenset(scopes)
         self._limits = RateLimiter(window_limit, window_seconds, search_per_second)
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"/crm/v3/objects/([^/]+)/?"), self._list),
@@ -118,9 +129,19 @@ class HubSpotApi:
         return error_response(status, "internal error")
 
     def handle(self, request: Request) -> Response:
+        if request.path.rstrip("/") == TOKEN_INFO_PATH and request.method == "POST":
+            return self._token_info(request)
         token = request.headers.get("authorization", "")
         if token != f"Bearer {self.access_token}":
             return error_response(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
+        required = required_scopes(request.path)
+        if required and not self.scopes.intersection(required):
+            # As HubSpot answers: any one of the listed scopes would do.
+            return error_response(
+                403, SCOPES_MESSAGE, "MISSING_SCOPES",
+                errors=[{"message": "One or more of the following scopes are required.",
+                         "context": {"requiredGranularScopes": list(required)}}],
+                links={"scopes": "https://developers.hubspot.com/scopes"})
         search = request.method == "POST" and request.path.rstrip("/").endswith("/search")
         refusal, headers = self._limits.admit(self.access_token, search)
         if refusal is not None:
@@ -132,6 +153,17 @@ class HubSpotApi:
             response = exc.response()
         response.headers.update(headers)
         return response
+
+    def _token_info(self, request: Request) -> Response:
+        """What a private-app token may do; needs no scope, the token travels in the body."""
+        try:
+            token_key = _body(request).get("tokenKey")
+        except HubSpotError as exc:
+            return exc.response()
+        if token_key != self.access_token:  # the status and text for an unknown token are ours
+            return error_response(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
+        return Response.json(200, {"userId": 1, "hubId": self.portal_id,
+                                   "appId": DEFAULT_APP_ID, "scopes": sorted(self.scopes)})
 
     def _route(self, state: _State, request: Request) -> Response:
         for method, pattern, handler in self._routes:
@@ -324,6 +356,27 @@ class HubSpotApi:
             "companyCurrency": "USD", "additionalCurrencies": [], "utcOffset": "+00:00",
             "utcOffsetMilliseconds": 0, "uiDomain": "app.hubspot.com",
             "dataHostingLocation": "na1"})
+
+
+def required_scopes(path: str) -> tuple[str, ...]:
+    """The scopes of which a call needs one (empty: none), as HubSpot's specs list them for
+    private apps; a property definition read takes its object's read or schema scope."""
+    parts = path.strip("/").split("/")
+    if parts[:3] in (["crm", "v3", "objects"], ["crm", "v3", "properties"],
+                     ["crm", "v4", "associations"]) and len(parts) > 3:
+        object_type = ALIASES.get(parts[3], parts[3])
+        if object_type not in OBJECT_TYPES:
+            return ()  # answered as an unknown object type
+        if parts[2] == "properties":
+            return (f"crm.objects.{object_type}.read", f"crm.schemas.{object_type}.read")
+        return (f"crm.objects.{object_type}.read",)
+    if parts[:3] == ["crm", "v3", "owners"]:
+        return ("crm.objects.owners.read",)
+    if parts[0] in ("marketing", "form-integrations"):
+        return ("forms",)
+    if parts[:2] == ["email", "public"]:
+        return ("content",)
+    return ()
 
 
 def _no_associations(source: str, target: str, raw_id: str) -> dict[str, Any]:

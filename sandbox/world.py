@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +38,20 @@ class World:
 
     def salesforce_records(self, sobject: str) -> list[dict[str, Any]]:
         return self.salesforce.get("objects", {}).get(sobject, [])
+
+    def withholding(self, objects: Iterable[str] = (),
+                    fields: Iterable[str] = ()) -> World:
+        """The world as an integration user sees it whose profile cannot read ``objects`` and
+        ``fields`` (``"Lead.Disqualification_Reason__c"``): describe leaves them out, so the
+        server answers them as Salesforce does (``INVALID_TYPE`` / ``INVALID_FIELD``)."""
+        hidden_objects, hidden_fields = set(objects), set(fields)
+        describe = {
+            name: {**declared, "fields": [f for f in declared.get("fields", [])
+                                          if f"{name}.{f.get('name')}" not in hidden_fields]}
+            for name, declared in self.salesforce.get("describe", {}).items()
+            if name not in hidden_objects}
+        return World(clock=self.clock, hubspot=self.hubspot, generator=self.generator,
+                     salesforce={**self.salesforce, "describe": describe})
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"format": FORMAT, "clock": self.clock,
