@@ -1,18 +1,31 @@
 """Done when: changing mql_score_threshold changes the MQL counts as expected, with nothing else
-edited. The expectation is computed here, independently, from the world's score histories."""
+edited (the expectation is computed here, independently, from the world's score histories); and a
+nonsense definition is refused before any build, naming the definition, its value and what is
+allowed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
+from dagster_dbt import DbtCliResource
 
+from pipelines import agreed_definitions
+from pipelines.agreed_definitions import (
+    PROJECT_FILE,
+    SCHEMA_FILE,
+    DefinitionsError,
+    checked_definitions,
+    load_definitions,
+)
 from sandbox.generator import Truth, params
 from sandbox.world import World
-from tests.dbt.conftest import dbt_invoke
+from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
 
 
 def _time(text: str) -> datetime:
@@ -62,3 +75,69 @@ def test_mql_threshold_changes_the_outputs(built_warehouse: Path, tmp_path: Path
     assert mqls == handoffs == expected_mqls(world, truth, threshold)
     assert (mqls > truth.totals["mqls"]) == (threshold < 50)
     assert published == (str(threshold), True)
+
+
+# --- The definitions are checked against dbt_project/definitions.schema.json before a build ---
+
+def test_the_shipped_definitions_match_the_schema() -> None:
+    checked = checked_definitions()
+    assert checked == load_definitions()
+    assert set(json.loads(SCHEMA_FILE.read_text())["required"]) <= set(checked)
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"sla_first_touch_hours": 0},
+     "definition sla_first_touch_hours = 0 is not allowed; allowed: a number of hours above 0"),
+    ({"mql_score_threshold": "abc"},
+     'definition mql_score_threshold = "abc" is not allowed; allowed: a HubSpot score above 0'),
+    ({"free_email_domains": ["gmail.com", "Yahoo.com"]},
+     'definition free_email_domains = ["gmail.com", "Yahoo.com"] is not allowed; allowed: '
+     "a list of distinct lower-case e-mail domains"),
+    ({"reporting_timezone": "Europe/Atlantis"},
+     'definition reporting_timezone = "Europe/Atlantis" is not allowed; allowed: an IANA time'),
+    ({"sql_lead_status": " "}, 'definition sql_lead_status = " " is not allowed'),
+    ({"goal_at_risk_pace": 0.99},
+     "definition goal_at_risk_pace = 0.99 is above goal_on_track_pace = 0.95"),
+    ({"rule_mql": "anything"}, 'definition rule_mql = "anything" is not allowed; allowed: null'),
+    ({"mql_threshold": 60}, "unknown definition 'mql_threshold': the definitions are "),
+])
+def test_a_nonsense_value_is_refused_naming_the_definition(overrides: dict,
+                                                           expected: str) -> None:
+    with pytest.raises(DefinitionsError) as refused:
+        checked_definitions(overrides)
+    assert expected in str(refused.value)
+
+
+def test_an_entry_must_be_in_the_schema_and_complete() -> None:
+    definitions = load_definitions()
+    definitions["sla_business_hours_only"] = {"owner": "sales", "value": True,
+                                              "description": "Count only business hours."}
+    del definitions["mql_score_threshold"]["owner"]
+    definitions["rule_sal"]["description"] = "  "
+    with pytest.raises(DefinitionsError) as refused:
+        checked_definitions(definitions=definitions)
+    assert refused.value.problems == [
+        "definition sla_business_hours_only is not in dbt_project/definitions.schema.json: "
+        "add it there with the values it allows",
+        "definition mql_score_threshold: 'owner' is a required property",
+        "definition rule_sal description: '  ' does not match '\\\\S'",
+    ]
+
+
+def test_the_nightly_dbt_asset_refuses_a_nonsense_definition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project_file = tmp_path / "dbt_project.yml"
+    project_file.write_text(PROJECT_FILE.read_text().replace(
+        "    sla_first_touch_hours:\n      owner: sales\n      value: 24\n",
+        "    sla_first_touch_hours:\n      owner: sales\n      value: 0\n"))
+    monkeypatch.setattr(agreed_definitions, "PROJECT_FILE", project_file)
+    from pipelines.defs.dbt import samepage_dbt_models
+    # dbt itself must not run: this warehouse path does not exist
+    monkeypatch.setenv("SAMEPAGE_WAREHOUSE", str(tmp_path / "absent" / "warehouse.duckdb"))
+    result = dg.materialize([samepage_dbt_models], raise_on_error=False, resources={
+        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT), dbt_executable=str(DBT))})
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    description = failure.step_failure_data.user_failure_data.description
+    assert "definition sla_first_touch_hours = 0 is not allowed" in description
+    assert not (tmp_path / "absent").exists()
