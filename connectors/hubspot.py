@@ -234,6 +234,28 @@ class HubSpotClient:
     def _search_url(self, object_type: str) -> str:
         return f"{self.api_base}/crm/v3/objects/{object_type}/search"
 
+    # -- connection checks (samepage doctor) ---------------------------------------------------
+
+    def token_info(self) -> Record:
+        """The private app's ``hubId``, ``appId`` and granted ``scopes``. Needs no scope; the
+        token travels in the body, to the same host its header already goes to."""
+        return self._post(f"{self.api_base}/oauth/v2/private-apps/get/access-token-info",
+                          {"tokenKey": self.auth._access_token})
+
+    def count(self, object_type: str) -> int:
+        """How many live records ``object_type`` has (search's ``total``)."""
+        page = self._post(self._search_url(object_type),
+                          {"limit": 1, "properties": ["hs_object_id"]})
+        return int(page.get("total") or 0)
+
+    def rate_limit_headers(self) -> dict[str, str]:
+        """The ``X-HubSpot-RateLimit-*`` headers of one cheap call: the app's burst window and,
+        where HubSpot sends them, the daily limit and what is left of it."""
+        response = self.session.get(f"{self.api_base}/account-info/v3/details", auth=self.auth)
+        self._checked(response)
+        return {name: value for name, value in response.headers.items()
+                if name.lower().startswith("x-hubspot-ratelimit")}
+
     # -- definitions, owners, associations ------------------------------------------------------
 
     def properties(self, object_type: str) -> Iterator[Record]:
