@@ -209,6 +209,11 @@ class SalesforceClient:
         body = self._get(f"{self._base()}limits", None, {})["DailyApiRequests"]
         return ApiUsage(used=body["Max"] - body["Remaining"], limit=body["Max"])
 
+    def count(self, sobject: str) -> int:
+        """Rows of ``sobject``, deleted ones included (``queryAll`` of ``SELECT COUNT()``)."""
+        return int(self._get(f"{self._base()}queryAll", {"q": f"SELECT COUNT() FROM {sobject}"},
+                             {})["totalSize"])
+
     def describe(self, sobject: str) -> dict[str, Any]:
         """``/sobjects/{sobject}/describe`` as the API returns it."""
         return self._get(f"{self._base()}sobjects/{sobject}/describe", None, {})
