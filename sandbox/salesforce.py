@@ -1,8 +1,10 @@
-"""The Salesforce REST API over a world: OAuth tokens, SOQL query paging, describes, limits.
+"""The Salesforce REST API over a world: OAuth tokens, SOQL query paging, describes, limits,
+and Bulk API 2.0 query jobs.
 
 Shapes follow the public REST API reference (see ``sandbox/README.md``), so the real
 connector and ``simple-salesforce`` work against it unchanged. The API is generic over the
-objects the world's ``salesforce.describe`` declares.
+objects the world's ``salesforce.describe`` declares. Token grants live in
+``salesforce_oauth``, query jobs in ``salesforce_bulk``.
 """
 
 from __future__ import annotations
@@ -13,19 +15,32 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import re
 import secrets
 import threading
 import time
+import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
 
 from sandbox import soql
 from sandbox.http import Request, Response
+from sandbox.salesforce_bulk import BulkQueryJobs, QueryResult
+from sandbox.salesforce_oauth import (
+    ConnectedApp,
+    Grant,
+    grant,
+    load_certificate_key,
+    oauth_error,
+    on_generic_login_host,
+    request_params,
+)
 from sandbox.world import World
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CLIENT_ID = "samepage-sandbox-client-id"
 DEFAULT_CLIENT_SECRET = "samepage-sandbox-client-secret"
@@ -53,6 +68,7 @@ KEY_PREFIXES = {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity"
                 "LeadHistory": "017"}
 
 _VERSIONED = re.compile(r"^/services/data/v(\d+\.\d)(/.*)?$")
+_JOBS = re.compile(r"^/jobs/query(/.*)?$")
 _QUERY_MORE = re.compile(r"^/(query|queryAll)/(01g\w+)-(\d+)$")
 _SOBJECT = re.compile(r"^/sobjects/(\w+)(?:/(describe|\w+))?$")
 _BATCH_SIZE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
@@ -213,6 +229,7 @@ class _Fragments:
 class _State:
     objects: dict[str, _Object]  # keyed by lower-case name: object names are case-insensitive
     user_id: str
+    certificate: str | None  # the connected app's certificate (PEM), for JWT bearer assertions
     indexes: dict[tuple[Any, ...], _Index] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     fragments: _Fragments = field(default_factory=lambda: _Fragments(FRAGMENT_CACHE_CHARS))
@@ -248,7 +265,8 @@ def _build_state(world: World) -> _State:
                                         {r["Id"]: r for r in rows})
     users = objects.get("user")
     user_id = users.live_rows[0]["Id"] if users and users.live_rows else FALLBACK_USER_ID
-    return _State(objects, user_id)
+    app = world.salesforce.get("connected_app") or {}
+    return _State(objects, user_id, app.get("certificate"))
 
 
 @dataclass
@@ -268,10 +286,6 @@ def _errors(status: int, code: str, message: str,
     return Response.json(status, [{"message": message, "errorCode": code}], headers)
 
 
-def _oauth_error(error: str, description: str) -> Response:
-    return Response.json(400, {"error": error, "error_description": description})
-
-
 _NOT_FOUND = ("NOT_FOUND", "The requested resource does not exist")
 
 
@@ -280,24 +294,37 @@ class SalesforceApi:
 
     def __init__(self, world: World, *, client_id: str = DEFAULT_CLIENT_ID,
                  client_secret: str = DEFAULT_CLIENT_SECRET, token_ttl_seconds: float = 7200.0,
-                 daily_request_limit: int = 100_000) -> None:
+                 daily_request_limit: int = 100_000, short_batches: bool = True) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_ttl_seconds = token_ttl_seconds
         self.daily_request_limit = daily_request_limit
+        # Real query batches may be smaller than asked for (the batch size is "a suggestion");
+        # on by default so clients page by nextRecordsUrl/done, never by counting.
+        self.short_batches = short_batches
         self._lock = threading.Lock()
         self._access_tokens: dict[str, float] = {}  # token -> monotonic expiry
         self._refresh_tokens: set[str] = set()
         self._requests_used = 0
         self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
         self._locator_ids = itertools.count(1)
-        self._state = _build_state(world)
+        self._bulk = BulkQueryJobs(self._run_for_bulk, self._page_size)
+        self.load(world)
 
     # -- lifecycle and test hooks ------------------------------------------------------------
 
     def load(self, world: World) -> None:
-        """Serve ``world`` from now on. Tokens, quota and open query locators survive."""
-        self._state = _build_state(world)  # one assignment: requests see old or new, whole
+        """Serve ``world`` from now on. Tokens, quota, open query locators and jobs survive."""
+        state = _build_state(world)
+        key = load_certificate_key(state.certificate) if state.certificate else None
+        # One assignment each: requests see the old world or the new one, whole.
+        self._app = ConnectedApp(self.client_id, self.client_secret, key)
+        self._state = state
+
+    def login_domain(self, instance_url: Callable[[], str]) -> LoginDomain:
+        """This org's token endpoint as login.salesforce.com serves it, for a second listener;
+        tokens it issues name ``instance_url()`` (the My Domain) as the instance."""
+        return LoginDomain(self, instance_url)
 
     def expire_tokens(self) -> None:
         """Invalidate every access token issued so far (refresh tokens stay valid)."""
@@ -325,7 +352,8 @@ class SalesforceApi:
         if status == 503:
             return _errors(503, "SERVER_UNAVAILABLE", "Server is unavailable. Please try again.")
         if status == 429:
-            return _errors(429, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+            # Salesforce throttles with 403, not 429: too many concurrent long-running requests.
+            return _errors(403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
         return _errors(status, "UNKNOWN_EXCEPTION",
                        "An unexpected error occurred. Please include this ErrorId if you contact "
                        f"support: {secrets.randbelow(10**9)}-{secrets.randbelow(10**5)} (-1)")
@@ -333,13 +361,15 @@ class SalesforceApi:
     def handle(self, request: Request) -> Response:
         path = request.path.rstrip("/")
         if path == "/services/oauth2/token":
-            return self._token(request)
-        if request.method not in ("GET", "HEAD"):
+            return self.token(request, generic_login_host=on_generic_login_host(request),
+                              instance_url=request.base_url)
+        m = _VERSIONED.match(path)
+        jobs = m is not None and _JOBS.match(m.group(2) or "") is not None
+        if request.method not in ("GET", "HEAD") and not jobs:
             return _errors(405, "METHOD_NOT_ALLOWED",
                            f"HTTP Method '{request.method}' not allowed. Allowed are GET,HEAD")
         if path == "/services/data":
             return Response.json(200, list(VERSIONS))  # no auth, not counted against limits
-        m = _VERSIONED.match(path)
         if not m or m.group(1) not in _KNOWN_VERSIONS:
             return _errors(404, *_NOT_FOUND)
         failure = self._authenticate(request)
@@ -354,44 +384,45 @@ class SalesforceApi:
         if over:
             return _errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.",
                            headers)
-        response = self._route(request, m.group(1), m.group(2) or "", self._state)
+        rest = m.group(2) or ""
+        jobs = _JOBS.match(rest)
+        if jobs:
+            response = self._bulk.handle(request, m.group(1), jobs.group(1) or "",
+                                         self._state.user_id)
+        else:
+            response = self._route(request, m.group(1), rest, self._state)
         response.headers.update(headers)
         return response
 
     # -- OAuth -------------------------------------------------------------------------------
 
-    def _token(self, request: Request) -> Response:
+    def token(self, request: Request, *, generic_login_host: bool, instance_url: str) -> Response:
+        """``POST /services/oauth2/token``; ``generic_login_host`` when it came to
+        login.salesforce.com (or test.salesforce.com) rather than the org's My Domain."""
         if request.method != "POST":
-            return _oauth_error("invalid_request", "must use HTTP POST")
-        params = {k: v[-1] for k, v in request.query.items()}
-        form = parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
-        params.update({k: v[-1] for k, v in form.items()})
-        basic = request.headers.get("authorization", "")
-        if basic[:6].lower() == "basic ":
-            try:
-                client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
-            except ValueError:
-                return _oauth_error("invalid_client", "invalid client credentials")
-            params.setdefault("client_id", client_id)
-            params.setdefault("client_secret", secret)
-        grant = params.get("grant_type")
-        if grant not in ("client_credentials", "refresh_token"):
-            return _oauth_error("unsupported_grant_type", "grant type not supported")
-        if params.get("client_id") != self.client_id:
-            return _oauth_error("invalid_client_id", "client identifier invalid")
-        # The refresh grant may omit the secret (a connected-app setting); a wrong one fails.
-        secret = params.get("client_secret")
-        if (grant == "client_credentials" or secret is not None) and secret != self.client_secret:
-            return _oauth_error("invalid_client", "invalid client credentials")
-        if grant == "refresh_token":
-            with self._lock:
-                known = params.get("refresh_token") in self._refresh_tokens
-            if not known:
-                return _oauth_error("invalid_grant", "expired access/refresh token")
-        return Response.json(200, self._issue_access_token(
-            request.base_url, "api" if grant == "client_credentials" else "refresh_token api"))
+            return oauth_error("invalid_request", "must use HTTP POST")
+        state = self._state
 
-    def _issue_access_token(self, base_url: str, scope: str) -> dict[str, str]:
+        def refresh_token_known(token: str) -> bool:
+            with self._lock:
+                return token in self._refresh_tokens
+
+        def user_id_for(username: str) -> str | None:
+            users = state.objects.get("user")
+            return next((u["Id"] for u in (users.live_rows if users else [])
+                         if str(u.get("Username", "")).lower() == username.lower()
+                         and u.get("IsActive", True)), None)
+
+        granted = grant(request_params(request), self._app,
+                        generic_login_host=generic_login_host,
+                        refresh_token_known=refresh_token_known, user_id_for=user_id_for)
+        if isinstance(granted, Response):
+            log.info("Salesforce token refused: %s", json.loads(granted.body)["error_description"])
+            return granted
+        log.info("Salesforce access token issued (%s grant)", granted.kind)
+        return Response.json(200, self._issue_access_token(instance_url, granted, state))
+
+    def _issue_access_token(self, base_url: str, granted: Grant, state: _State) -> dict[str, str]:
         token = f"{ORG_ID[:15]}!{secrets.token_urlsafe(72)}"
         now = time.monotonic()
         with self._lock:
@@ -399,14 +430,16 @@ class SalesforceApi:
             for stale in [t for t, expiry in self._access_tokens.items() if expiry <= now]:
                 del self._access_tokens[stale]
             self._access_tokens[token] = now + self.token_ttl_seconds
-        identity = f"{base_url}/id/{ORG_ID}/{self._state.user_id}"
-        issued_at = str(int(time.time() * 1000))
-        # Salesforce signs id + issued_at with the consumer secret (HMAC-SHA256, base64).
-        digest = hmac.new(self.client_secret.encode(), (identity + issued_at).encode(),
-                          hashlib.sha256).digest()
-        return {"access_token": token, "signature": base64.b64encode(digest).decode(),
-                "scope": scope, "instance_url": base_url, "id": identity,
-                "token_type": "Bearer", "issued_at": issued_at}
+        identity = f"{base_url}/id/{ORG_ID}/{granted.user_id or state.user_id}"
+        body = {"access_token": token, "scope": granted.scope, "instance_url": base_url,
+                "id": identity, "token_type": "Bearer"}
+        if granted.signed:
+            issued_at = str(int(time.time() * 1000))
+            # Salesforce signs id + issued_at with the consumer secret (HMAC-SHA256, base64).
+            digest = hmac.new(self.client_secret.encode(), (identity + issued_at).encode(),
+                              hashlib.sha256).digest()
+            body.update(signature=base64.b64encode(digest).decode(), issued_at=issued_at)
+        return body
 
     def _authenticate(self, request: Request) -> Response | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -435,6 +468,12 @@ class SalesforceApi:
                 remaining = max(0, self.daily_request_limit - self._requests_used)
             return Response.json(200, {"DailyApiRequests": {"Max": self.daily_request_limit,
                                                             "Remaining": remaining}})
+        if rest == "/limits/recordCount":
+            # Real counts are estimates refreshed now and then; ours are exact (live rows).
+            wanted = [n.lower() for n in request.args("sObjects")]
+            return Response.json(200, {"sObjects": [
+                {"count": len(obj.live_rows), "name": obj.name}
+                for key, obj in state.objects.items() if not wanted or key in wanted]})
         if rest == "/sobjects":
             return Response.json(200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [
                 {**{k: obj.describe[k] for k in _GLOBAL_KEYS},
@@ -479,7 +518,7 @@ class SalesforceApi:
         base, start, stop = _execute(state, obj, plan, include_deleted)
         if plan.count_only:
             return Response.json(200, {"totalSize": stop - start, "done": True, "records": []})
-        batch = _batch_size(request)
+        batch = self._page_size(0, _batch_size(request))
         locator = None
         if stop - start > batch:
             locator = f"01g{next(self._locator_ids):015d}"
@@ -499,7 +538,47 @@ class SalesforceApi:
         if cursor is None or offset > cursor.stop - cursor.start:
             return _errors(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
         return _page(cursor.state, version, cursor.sobject, cursor.fields, cursor.base,
-                     cursor.start, cursor.stop, offset, _batch_size(request), locator)
+                     cursor.start, cursor.stop, offset,
+                     self._page_size(offset, _batch_size(request)), locator)
+
+    def _page_size(self, offset: int, requested: int) -> int:
+        """How many records the page at ``offset`` holds when ``requested`` were asked for:
+        with short batches, between half and all of them, the same for the same offset."""
+        if not self.short_batches or requested < 2:
+            return requested
+        return requested - zlib.crc32(offset.to_bytes(8, "big")) % (requested // 2)
+
+    def _run_for_bulk(self, text: str, include_deleted: bool) -> QueryResult:
+        state = self._state
+        query = soql.parse(text)
+        obj = state.objects.get(query.sobject.lower())
+        if obj is None:
+            raise soql.unknown_object_error(query)
+        plan = soql.bind(query, obj.name, obj.schema)
+        rows, start, stop = _execute(state, obj, plan, include_deleted)
+        return QueryResult(obj.name, plan.fields,
+                           tuple(obj.schema[f.lower()].type for f in plan.fields), rows, start,
+                           stop, plan.count_only, plan.offset > 0)
+
+
+class LoginDomain:
+    """The token endpoint as a generic login host serves it (a second listener stands in for
+    login.salesforce.com): the client-credentials grant is refused there, as at Salesforce."""
+
+    def __init__(self, api: SalesforceApi, instance_url: Callable[[], str]) -> None:
+        self.api = api
+        self.instance_url = instance_url
+
+    def matches(self, path: str) -> bool:
+        return path.startswith("/services/")
+
+    def fault_response(self, status: int) -> Response:
+        return self.api.fault_response(status)
+
+    def handle(self, request: Request) -> Response:
+        if request.path.rstrip("/") != "/services/oauth2/token":
+            return _errors(404, *_NOT_FOUND)
+        return self.api.token(request, generic_login_host=True, instance_url=self.instance_url())
 
 
 def _batch_size(request: Request) -> int:

@@ -30,8 +30,9 @@ def test_query_pages_to_the_last_batch(sandbox):
     assert len(expected) > 200, "the test world should need several pages"
     assert {r["Id"] for r in records} == expected
     assert len(records) == len(expected)
-    # one token call, then one call per batch of 200
-    assert client.session.stats.calls == 1 + -(-len(expected) // 200)
+    # one token call, then one call per batch: at most 200, often fewer (short batches)
+    pages = client.session.stats.calls - 1
+    assert -(-len(expected) // 200) <= pages <= -(-len(expected) // 100)
     assert records[0]["attributes"]["type"] == "Lead"
 
 

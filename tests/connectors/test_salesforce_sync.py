@@ -92,7 +92,7 @@ def test_250_rows_sharing_a_timestamp_across_a_page_boundary_all_arrive():
         tied = [r for r in records if to_millis(r["SystemModstamp"]) == to_millis(T0)]
         assert len(tied) == 250 and len({r["Id"] for r in tied}) == 250
         assert len(records) == 5 + 250 + 20  # 4 before T0 and the one exactly at `since`
-        assert client.session.stats.calls == 1 + 2  # token, then a page of 200 and one of 75
+        assert client.session.stats.calls >= 1 + 2  # token, then pages of at most 200
 
         # A run stopped after the first page (mid-tie) resumes from the last row it stored:
         # the inclusive bound brings the whole tie back, nothing is lost.
@@ -106,7 +106,8 @@ def test_250_rows_sharing_a_timestamp_across_a_page_boundary_all_arrive():
 
 def test_the_quota_guard_stops_before_the_reserve_and_says_where_to_resume():
     world = tie_world(earlier=600, tied=250, later=150)  # 1,000 Leads: 5 pages of 200
-    settings = SandboxSettings(salesforce_daily_request_limit=10)
+    # Full batches, so the pages read can be counted.
+    settings = SandboxSettings(salesforce_daily_request_limit=10, salesforce_short_batches=False)
     with Sandbox(world, settings) as sandbox:
         client = client_for(sandbox, quota_reserve=0.5)  # keep 5 of the 10
         usage = client.api_usage()

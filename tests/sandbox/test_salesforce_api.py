@@ -229,12 +229,32 @@ def test_query_pages_to_the_end_with_batch_size(sf: SfServer) -> None:
             break
         assert re.fullmatch(r"/services/data/v59\.0/query/01g\w{15}-\d+", body["nextRecordsUrl"])
         response = sf.get(body["nextRecordsUrl"], token, headers=headers)
-    assert sizes == [200, 200, 50]
+    # Batches are often smaller than asked for (as at Salesforce), never larger.
+    assert sum(sizes) == LIVE_LEADS and max(sizes) <= 200 and min(sizes[:-1]) < 200
+    assert len(sizes) > 3
     assert sorted(ids) == [f"00Q{i:012d}AAA" for i in range(LIVE_LEADS)]
 
 
+def test_short_batches_are_deterministic_and_can_be_turned_off() -> None:
+    def page_sizes(api: SalesforceApi) -> list[int]:
+        sizes = []
+        for sf in _serve(api):
+            token, headers = sf.access_token(), {"Sforce-Query-Options": "batchSize=200"}
+            body = sf.query("SELECT Id FROM Lead", token, headers=headers).json()
+            sizes.append(len(body["records"]))
+            while not body["done"]:
+                body = sf.get(body["nextRecordsUrl"], token, headers=headers).json()
+                sizes.append(len(body["records"]))
+        return sizes
+
+    short = page_sizes(SalesforceApi(make_world()))
+    assert short == page_sizes(SalesforceApi(make_world())) and all(
+        100 < size <= 200 for size in short[:-1])
+    assert page_sizes(SalesforceApi(make_world(), short_batches=False)) == [200, 200, 50]
+
+
 def test_default_batch_is_2000_and_small_batches_are_raised_to_200() -> None:
-    for sf in _serve(SalesforceApi(make_world(live=2500))):
+    for sf in _serve(SalesforceApi(make_world(live=2500), short_batches=False)):
         token = sf.access_token()
         assert len(sf.query("SELECT Id FROM Lead", token).json()["records"]) == 2000
         tiny = sf.query("SELECT Id FROM Lead", token,
@@ -349,7 +369,8 @@ def test_open_cursor_survives_a_reload(sf: SfServer) -> None:
                           headers={"Sforce-Query-Options": "batchSize=200"}).json()
     sf.api.load(make_world(live=10, deleted=0))
     rest = sf.get(first["nextRecordsUrl"], token).json()
-    assert rest["totalSize"] == LIVE_LEADS and len(rest["records"]) == LIVE_LEADS - 200
+    assert rest["totalSize"] == LIVE_LEADS
+    assert len(rest["records"]) == LIVE_LEADS - len(first["records"]) and rest["done"]
     assert sf.query("SELECT COUNT() FROM Lead", token).json()["totalSize"] == 10
 
 
@@ -455,5 +476,6 @@ def test_simple_salesforce_query_all_across_pages(sf: SfServer) -> None:
     assert result["totalSize"] == LIVE_LEADS and result["done"] is True
     assert sorted(r["Id"] for r in result["records"]) == [
         f"00Q{i:012d}AAA" for i in range(LIVE_LEADS)]
-    assert adapter.rewritten == 3  # query + two query_more calls via nextRecordsUrl
-    assert sf.api_usage["api-usage"].used == 3
+    # The query, then query_more by nextRecordsUrl for each (short) batch after the first.
+    assert adapter.rewritten >= 3
+    assert sf.api_usage["api-usage"].used == adapter.rewritten
