@@ -2,9 +2,10 @@
 
 This is the contract between ingestion and dbt: ``raw_<source>.<table>`` holds one row per primary
 key with ``cursor_value`` (canonical UTC ``YYYY-MM-DDTHH:MM:SS.fffZ``), ``is_deleted`` and the
-record exactly as the API returned it (``record``). Two records do not carry their own context, so
-the connector adds it under one documented key: property definitions get ``objectType`` (their key
-is ``contacts/email``), form submissions get ``formId``.
+record exactly as the API returned it (``record``). Three records do not carry their own context,
+so the connector adds it under one documented key: HubSpot property definitions and Salesforce
+field definitions get ``objectType`` (their keys are ``contacts/email`` and ``Lead.Status``), form
+submissions get ``formId``.
 """
 
 from __future__ import annotations
@@ -88,8 +89,17 @@ SALESFORCE_OBJECTS: dict[str, StreamSpec] = {
     "CampaignMember": _salesforce_object("campaign_member"),
 }
 
+# Salesforce field definitions from describe, picklist values included: the org's own list of
+# allowed values (e.g. Lead Status), which the agreed definitions are checked against.
+SALESFORCE_FIELDS = StreamSpec(
+    schema="raw_salesforce", table="fields",
+    primary_key=lambda record: f"{record.get('objectType')}.{record.get('name')}"
+    if record.get("objectType") and record.get("name") else None,
+    cursor=lambda record: None, is_deleted=lambda record: False,
+)
+
 ALL_STREAMS: list[StreamSpec] = [
     HUBSPOT_CONTACTS, HUBSPOT_COMPANIES, HUBSPOT_DEALS, HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
     HUBSPOT_OWNERS, HUBSPOT_PROPERTIES, HUBSPOT_FORMS, HUBSPOT_FORM_SUBMISSIONS,
-    HUBSPOT_EMAIL_EVENTS, *SALESFORCE_OBJECTS.values(),
+    HUBSPOT_EMAIL_EVENTS, *SALESFORCE_OBJECTS.values(), SALESFORCE_FIELDS,
 ]

@@ -23,7 +23,7 @@ from pipelines.ingestion import (
     stream_asset_spec,
     stream_check_specs,
 )
-from pipelines.streams import SALESFORCE_OBJECTS, Record
+from pipelines.streams import SALESFORCE_FIELDS, SALESFORCE_OBJECTS, Record
 from pipelines.warehouse import StreamSpec, Warehouse
 
 CREDENTIALS = "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET"
@@ -37,10 +37,13 @@ CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.item
 
 @dg.multi_asset(
     name="salesforce_raw",
-    specs=[stream_asset_spec(spec, "salesforce", "salesforce",
-                             f"Salesforce {sobject} rows, deleted ones flagged.")
-           for sobject, spec in SALESFORCE_OBJECTS.items()],
-    check_specs=[check for spec in SALESFORCE_OBJECTS.values()
+    specs=[*(stream_asset_spec(spec, "salesforce", "salesforce",
+                               f"Salesforce {sobject} rows, deleted ones flagged.")
+             for sobject, spec in SALESFORCE_OBJECTS.items()),
+           stream_asset_spec(SALESFORCE_FIELDS, "salesforce", "salesforce",
+                             "Field definitions of those objects from describe, picklist "
+                             "values included.")],
+    check_specs=[check for spec in [*SALESFORCE_OBJECTS.values(), SALESFORCE_FIELDS]
                  for check in stream_check_specs(spec)],
     can_subset=True,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
@@ -80,6 +83,11 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Sa
                 metadata={"stopped_at_stream": spec.name},
                 allow_retries=False,
             ) from None
+    if lander.selected(SALESFORCE_FIELDS):
+        # read whole each run (describe has no change time), so a removed field disappears
+        definitions = ({**field, "objectType": sobject} for sobject in SALESFORCE_OBJECTS
+                       for field in client.describe(sobject)["fields"])
+        yield from lander.land(StreamRun(SALESFORCE_FIELDS, definitions, replace=True))
 
 
 def _object_stream(client: SalesforceClient, sobject: str, spec: StreamSpec,

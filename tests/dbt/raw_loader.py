@@ -78,6 +78,13 @@ def _salesforce(sobject: str, records: Iterable[dict[str, Any]]) -> Iterator[dic
                **record}
 
 
+def _salesforce_fields(world: World) -> Iterator[dict[str, Any]]:
+    describes = world.salesforce.get("describe") or {}
+    for sobject in streams.SALESFORCE_OBJECTS:
+        for field in (describes.get(sobject) or {}).get("fields") or []:
+            yield {**field, "objectType": sobject}
+
+
 def world_streams(world: World) -> list[tuple[StreamSpec, Iterable[dict[str, Any]]]]:
     """Every stream of ``pipelines.streams`` with the records the connectors would land."""
     hubspot = world.hubspot
@@ -95,6 +102,7 @@ def world_streams(world: World) -> list[tuple[StreamSpec, Iterable[dict[str, Any
     ]
     for sobject, spec in streams.SALESFORCE_OBJECTS.items():
         out.append((spec, _salesforce(sobject, world.salesforce_records(sobject))))
+    out.append((streams.SALESFORCE_FIELDS, _salesforce_fields(world)))
     return out
 
 

@@ -26,6 +26,8 @@ from pipelines.agreed_definitions import (
 from sandbox.generator import Truth, params
 from sandbox.world import World
 from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
+from tests.dbt.raw_loader import load_world
+from tests.goals.conftest import dbt_run_in
 
 
 def _time(text: str) -> datetime:
@@ -141,3 +143,27 @@ def test_the_nightly_dbt_asset_refuses_a_nonsense_definition(
     description = failure.step_failure_data.user_failure_data.description
     assert "definition sla_first_touch_hours = 0 is not allowed" in description
     assert not (tmp_path / "absent").exists()
+
+
+# --- The agreed Lead statuses are checked against Salesforce's Lead.Status picklist ---
+
+def test_an_unknown_lead_status_fails_listing_the_known_ones(
+        tmp_path: Path, generated: tuple[World, Truth]) -> None:
+    world, _ = generated
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_world(warehouse, world)
+    check = ("build", "--select", "stg_salesforce__fields")
+    assert dbt_run_in(DBT_PROJECT, warehouse, tmp_path, *check).returncode == 0
+
+    result = dbt_run_in(DBT_PROJECT, warehouse, tmp_path, *check,
+                        "--vars", json.dumps({"sql_lead_status": "Sales Qualified"}))
+    assert result.returncode != 0
+    assert "FAIL 1 lead_statuses_known_to_salesforce" in result.stdout, result.stdout[-3000:]
+    assert ('lead_statuses_known_to_salesforce: definition sql_lead_status = "Sales Qualified" '
+            'is not an active Lead Status in Salesforce; known: "Open - Not Contacted", '
+            '"Working - Contacted", "Qualified", "Unqualified"') in result.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select field_type, json_array_length(picklist_values) "
+                           "from staging.stg_salesforce__fields "
+                           "where salesforce_field_id = 'Lead.Status'").fetchall() == [
+            ("picklist", 4)]
