@@ -1,27 +1,37 @@
-"""Salesforce REST client: OAuth 2.0 client-credentials auth, SOQL query paging, describes and
-the daily API request quota.
+"""Salesforce REST client: OAuth 2.0 client-credentials or JWT bearer auth, SOQL query paging,
+Bulk API 2.0 query jobs for large objects, describes and the daily API request quota.
 
-``changed_records`` returns the position to commit as its generator value (see
-``connectors.cursors``); since its records arrive in cursor order, the cursor of the last record
-stored is a safe position too, which ``QuotaExhaustedError.resume_cursor`` carries.
+``changed_records`` and ``bulk_changed_records`` return the position to commit as their generator
+value (see ``connectors.cursors``). ``changed_records``' records arrive in cursor order, so the
+cursor of the last record stored is a safe position too, which
+``QuotaExhaustedError.resume_cursor`` carries; a bulk job's records come in no order, so it has
+no safe partial position.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import logging
 import math
 import re
 import threading
+import time
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+import jwt
 import requests
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from requests.auth import AuthBase
 
 from connectors.cursors import Moment, canonical, to_millis
-from connectors.errors import AuthenticationError, QuotaExhaustedError
+from connectors.errors import ApiError, AuthenticationError, QuotaExhaustedError
 from connectors.pagination import CursorPaginator, Page, chunks
 from connectors.session import (
     ApiSession,
@@ -31,6 +41,8 @@ from connectors.session import (
     raise_for_api_error,
 )
 
+log = logging.getLogger(__name__)
+
 API_NAME = "Salesforce"
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 DEFAULT_API_VERSION = "v62.0"
@@ -38,6 +50,12 @@ MAX_BATCH_SIZE = 2000
 # 300 quoted 18-character ids keep a query far below SOQL's 100,000-character limit.
 PARENT_IDS_PER_QUERY = 300
 DEFAULT_QUOTA_RESERVE = 0.10  # share of the daily API requests left for everything else
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+JWT_LIFETIME_SECONDS = 180  # Salesforce accepts assertions expiring within three minutes
+# Bulk API 2.0 results per page: large pages spend few API requests; each is held in memory once.
+BULK_MAX_RECORDS = 50_000
+BULK_JOB_TIMEOUT_SECONDS = 4 * 3600.0
+_DOUBLE_TYPES = frozenset({"double", "currency", "percent"})
 # Compound fields repeat their components, which are queried instead; base64 fields can only be
 # read one record at a time.
 _UNQUERYABLE_TYPES = frozenset({"address", "location", "base64"})
@@ -46,23 +64,25 @@ _LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
 Record = dict[str, Any]
 
 
-class SalesforceClientCredentialsAuth(AuthBase):
-    """OAuth 2.0 client-credentials flow; fetches a token lazily and refreshes it once on a 401.
+class _SalesforceTokenAuth(AuthBase):
+    """An OAuth 2.0 token from ``/services/oauth2/token``, fetched lazily and fetched again once
+    when a call answers 401 (an expired session). Subclasses say what the token request sends.
 
     The token response also names the org's ``instance_url``, which the client needs for every call.
     """
 
-    def __init__(self, session: ApiSession, login_url: str, client_id: str,
-                 client_secret: str) -> None:
-        if not client_id or not client_secret:
-            raise AuthenticationError("a Salesforce client id and client secret are both required")
+    flow = ""  # what the error messages call the credentials
+
+    def __init__(self, session: ApiSession, login_url: str) -> None:
         self._session = session
-        self._token_url = f"{login_url.rstrip('/')}/services/oauth2/token"
-        self._client_id = client_id
-        self._client_secret = client_secret
+        self._login_url = login_url.rstrip("/")
+        self._token_url = f"{self._login_url}/services/oauth2/token"
         self._access_token: str | None = None
         self._instance_url: str | None = None
         self._lock = threading.Lock()
+
+    def _token_request(self) -> dict[str, str]:
+        raise NotImplementedError
 
     @property
     def instance_url(self) -> str:
@@ -73,18 +93,27 @@ class SalesforceClientCredentialsAuth(AuthBase):
 
     def _fetch_token(self) -> str:
         with self._lock:
-            response = self._session.post(self._token_url, data={
-                "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-            })
+            response = self._session.post(self._token_url, data=self._token_request())
             if not response.ok:
-                raise AuthenticationError(
-                    f"Salesforce refused the client credentials: {_message(response)}")
+                raise AuthenticationError(self._refusal(response))
             body = response.json()
             self._access_token = body["access_token"]
             self._instance_url = body["instance_url"].rstrip("/")
             return self._access_token
+
+    def _refusal(self, response: requests.Response) -> str:
+        message = _message(response)
+        if "not supported on this domain" in message:
+            # login.salesforce.com and test.salesforce.com refuse it: only My Domain serves it.
+            return (f"Salesforce refuses the {self.flow} on {urlsplit(self._login_url).hostname} "
+                    f"({message}): that flow works only on your org's My Domain. Set "
+                    "SALESFORCE_LOGIN_URL to https://<MyDomain>.my.salesforce.com (Setup, "
+                    "My Domain shows it)")
+        if "hasn't approved this consumer" in message:
+            return (f"Salesforce refused the {self.flow} ({message}): pre-authorise the user "
+                    "for the connected app (Manage, Edit Policies: 'Admin approved users are "
+                    "pre-authorized', then add the user's profile or permission set)")
+        return f"Salesforce refused the {self.flow}: {message}"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         token = self._access_token or self._fetch_token()
@@ -106,6 +135,66 @@ class SalesforceClientCredentialsAuth(AuthBase):
         resent.history.append(response)
         resent.request = retry
         return resent
+
+
+class SalesforceClientCredentialsAuth(_SalesforceTokenAuth):
+    """OAuth 2.0 client-credentials flow (an External Client App with a run-as user). Salesforce
+    serves it only on the org's My Domain, never on login.salesforce.com."""
+
+    flow = "client credentials"
+
+    def __init__(self, session: ApiSession, login_url: str, client_id: str,
+                 client_secret: str) -> None:
+        if not client_id or not client_secret:
+            raise AuthenticationError("a Salesforce client id and client secret are both required")
+        super().__init__(session, login_url)
+        self._client_id = client_id
+        self._client_secret = client_secret
+
+    def _token_request(self) -> dict[str, str]:
+        return {"grant_type": "client_credentials", "client_id": self._client_id,
+                "client_secret": self._client_secret}
+
+
+class SalesforceJwtBearerAuth(_SalesforceTokenAuth):
+    """OAuth 2.0 JWT bearer flow: a connected app with a certificate. Each token request sends a
+    fresh assertion signed (RS256) with the certificate's private key, naming the consumer key
+    (``iss``), the user (``sub``), the login server (``aud``) and a three-minute expiry."""
+
+    flow = "JWT bearer assertion"
+
+    def __init__(self, session: ApiSession, login_url: str, client_id: str, username: str,
+                 private_key: str) -> None:
+        if not client_id or not username:
+            raise AuthenticationError("the JWT bearer flow needs a client id and a username")
+        try:
+            key = load_pem_private_key(private_key.encode(), password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            # Never echo the key: say only what is wrong with it.
+            raise AuthenticationError("the Salesforce private key is not an unencrypted PEM "
+                                      "RSA private key") from None
+        if not isinstance(key, RSAPrivateKey):
+            raise AuthenticationError("the Salesforce private key must be an RSA key (RS256)")
+        super().__init__(session, login_url)
+        self._client_id = client_id
+        self._username = username
+        self._key = key
+        self._audience = jwt_audience(login_url)
+
+    def _token_request(self) -> dict[str, str]:
+        claims = {"iss": self._client_id, "sub": self._username, "aud": self._audience,
+                  "exp": int(time.time()) + JWT_LIFETIME_SECONDS}
+        return {"grant_type": JWT_BEARER_GRANT,
+                "assertion": jwt.encode(claims, self._key, algorithm="RS256")}
+
+
+def jwt_audience(login_url: str) -> str:
+    """The ``aud`` a JWT bearer assertion names: Salesforce's login server, even when the token
+    is requested from a My Domain; sandboxes (test.salesforce.com, ``*.sandbox.my.
+    salesforce.com``) use test.salesforce.com."""
+    host = urlsplit(login_url).hostname or ""
+    sandbox = host == "test.salesforce.com" or host.endswith(".sandbox.my.salesforce.com")
+    return "https://test.salesforce.com" if sandbox else "https://login.salesforce.com"
 
 
 def _next_records_url(page: Page) -> str | None:
@@ -161,14 +250,21 @@ class SalesforceQuota(CallPolicy):
                                       used=self.used, limit=self.limit)
         return None
 
+    def retryable(self, response: requests.Response) -> bool:
+        """Salesforce throttles concurrent long-running requests (ConcurrentPerOrgLongTxn, and the
+        like) with 403 REQUEST_LIMIT_EXCEEDED, not 429: those pass as running requests finish.
+        The daily limit (TotalRequests) never reaches here: ``after_call`` raised for it."""
+        return (response.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in response.text
+                and "TotalRequests" not in response.text)
 
-def salesforce_session(client_id: str, client_secret: str, *,
-                       quota_reserve: float = DEFAULT_QUOTA_RESERVE, timeout: float = 30.0,
-                       retry: RetryPolicy | None = None) -> ApiSession:
-    """The session a ``SalesforceClient`` uses: the quota guard, retries, redaction."""
+
+def salesforce_session(*secrets: str | None, quota_reserve: float = DEFAULT_QUOTA_RESERVE,
+                       timeout: float = 30.0, retry: RetryPolicy | None = None) -> ApiSession:
+    """The session a ``SalesforceClient`` uses: the quota guard, retries, and redaction of
+    ``secrets`` (client id and secret, or the private key)."""
     return build_session(API_NAME, timeout=timeout, retry=retry,
                          policy=SalesforceQuota(quota_reserve),
-                         secrets=(client_id, client_secret))
+                         secrets=tuple(s for s in secrets if s))
 
 
 @dataclass(frozen=True)
@@ -193,21 +289,42 @@ class ApiUsage:
 
 
 class SalesforceClient:
-    """Runs SOQL queries. Every read is a generator of records as the API returns them."""
+    """Runs SOQL queries. Every read is a generator of records as the API returns them.
 
-    def __init__(self, client_id: str, client_secret: str, *,
+    Authenticates with the client-credentials flow (``client_secret``) or the JWT bearer flow
+    (``username`` and ``private_key``, a PEM RSA key), whichever is given.
+    """
+
+    def __init__(self, client_id: str, client_secret: str | None = None, *,
+                 username: str | None = None, private_key: str | None = None,
                  login_url: str = DEFAULT_LOGIN_URL, api_version: str = DEFAULT_API_VERSION,
-                 session: ApiSession | None = None) -> None:
-        self.session = session or salesforce_session(client_id, client_secret)
-        self.auth = SalesforceClientCredentialsAuth(self.session, login_url, client_id,
-                                                    client_secret)
+                 session: ApiSession | None = None, bulk_poll_seconds: float = 1.0) -> None:
+        jwt_flow = username is not None or private_key is not None
+        if jwt_flow == (client_secret is not None):
+            raise AuthenticationError("give either a client secret (client-credentials flow) or "
+                                      "a username and private key (JWT bearer flow)")
+        self.session = session or salesforce_session(client_id, client_secret, private_key)
+        self.auth: _SalesforceTokenAuth
+        if jwt_flow:
+            self.auth = SalesforceJwtBearerAuth(self.session, login_url, client_id,
+                                                username or "", private_key or "")
+        else:
+            self.auth = SalesforceClientCredentialsAuth(self.session, login_url, client_id,
+                                                        client_secret or "")
         self.api_version = api_version if api_version.startswith("v") else f"v{api_version}"
+        self.bulk_poll_seconds = bulk_poll_seconds
 
     def api_usage(self) -> ApiUsage:
         """Daily API requests from ``/limits`` (worth one call at the start of a run: it also
         primes the quota guard, which otherwise learns the usage from the first answer)."""
         body = self._get(f"{self._base()}limits", None, {})["DailyApiRequests"]
         return ApiUsage(used=body["Max"] - body["Remaining"], limit=body["Max"])
+
+    def record_counts(self, sobjects: Sequence[str]) -> dict[str, int]:
+        """Approximate live rows per object from ``/limits/recordCount``: one call for all."""
+        body = self._get(f"{self._base()}limits/recordCount",
+                         {"sObjects": ",".join(sobjects)}, {})
+        return {entry["name"]: int(entry["count"]) for entry in body.get("sObjects", [])}
 
     def count(self, sobject: str) -> int:
         """Rows of ``sobject``, deleted ones included (``queryAll`` of ``SELECT COUNT()``)."""
@@ -252,6 +369,85 @@ class SalesforceClient:
             raise
         return position
 
+    def bulk_changed_records(self, sobject: str, fields: Sequence[SalesforceField],
+                             cursor_field: str = "SystemModstamp", since: Moment | None = None, *,
+                             max_records: int = BULK_MAX_RECORDS
+                             ) -> Generator[Record, None, str | None]:
+        """What ``changed_records`` reads, through a Bulk API 2.0 ``queryAll`` job: a few API
+        requests per 50,000 rows instead of one per 2,000, for large objects.
+
+        Records are converted from CSV to the values the REST API returns (by the describe types
+        of ``fields``), ``attributes`` included, so both paths land the same rows. The job has no
+        ORDER BY (it would turn off Salesforce's chunking of large jobs), so records come in no
+        order: the return value is the greatest cursor read (or ``since``), and a stop part-way
+        (``QuotaExhaustedError``) has no safe ``resume_cursor``.
+        """
+        types = {f.name: f.type for f in fields}
+        names = list(dict.fromkeys(["Id", *types, cursor_field]))
+        where = f" WHERE {cursor_field} >= {_soql_datetime(since)}" if since is not None else ""
+        job_url = self._create_bulk_job(f"SELECT {', '.join(names)} FROM {sobject}{where}")
+        position = canonical(since) if since is not None else None
+        record_url = f"/services/data/{self.api_version}/sobjects/{sobject}/"
+        try:
+            self._await_bulk_job(job_url)
+            locator: str | None = None
+            while True:
+                params = {"maxRecords": max_records, **({"locator": locator} if locator else {})}
+                response = self._call("GET", f"{job_url}/results", params, {"Accept": "text/csv"})
+                reader = csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""))
+                header = next(reader, None)
+                if header is not None and header != names:
+                    raise ApiError(API_NAME, response.status_code,
+                                   f"bulk results have columns {header}, expected {names}",
+                                   f"{job_url}/results")
+                for row in reader:
+                    record: Record = {"attributes": {"type": sobject,
+                                                     "url": record_url + row[0]}}
+                    record.update(zip(names, (_from_csv(value, types.get(name, "string"))
+                                              for name, value in zip(names, row, strict=True)),
+                                      strict=True))
+                    stamp = record.get(cursor_field)
+                    if stamp is not None and (position is None or canonical(stamp) > position):
+                        position = canonical(stamp)
+                    yield record
+                locator = response.headers.get("Sforce-Locator")
+                if not locator or locator == "null":
+                    break
+        finally:
+            self._delete_bulk_job(job_url)
+        return position
+
+    def _create_bulk_job(self, soql: str) -> str:
+        url = f"{self._base()}jobs/query"
+        response = self._call("POST", url, None, {}, json={
+            "operation": "queryAll", "query": soql, "contentType": "CSV",
+            "columnDelimiter": "COMMA", "lineEnding": "LF"})
+        return f"{url}/{response.json()['id']}"
+
+    def _await_bulk_job(self, job_url: str) -> None:
+        """Poll until the job completes, backing off to a poll a minute; a failed, aborted or
+        overlong job is an ``ApiError`` with Salesforce's own message."""
+        deadline = time.monotonic() + BULK_JOB_TIMEOUT_SECONDS
+        delay = self.bulk_poll_seconds
+        while True:
+            info = self._get(job_url, None, {})
+            state = info.get("state")
+            if state == "JobComplete":
+                return
+            if state in ("Failed", "Aborted") or time.monotonic() > deadline:
+                raise ApiError(API_NAME, 200, f"bulk query job {info.get('id')} is {state}: "
+                               f"{info.get('errorMessage') or 'no message'}", job_url)
+            time.sleep(delay)
+            delay = min(60.0, delay * 2)
+
+    def _delete_bulk_job(self, job_url: str) -> None:
+        """Jobs' results count against the org's bulk storage until deleted; a failed delete
+        loses nothing (Salesforce removes jobs after seven days), so it is only logged."""
+        try:
+            self._call("DELETE", job_url, None, {})
+        except (ApiError, requests.RequestException) as exc:
+            log.warning("Salesforce bulk job %s not deleted: %s", job_url.rsplit("/", 1)[-1], exc)
+
     def records_of(self, sobject: str, fields: Sequence[str], parent_field: str,
                    parent_ids: Iterable[str], *,
                    batch_size: int = MAX_BATCH_SIZE) -> Iterator[Record]:
@@ -286,18 +482,40 @@ class SalesforceClient:
         return f"{self.auth.instance_url}/services/data/{self.api_version}/"
 
     def _get(self, url: str, params: dict[str, Any] | None, headers: dict[str, str]) -> Page:
-        response = self.session.get(url, params=params, headers=headers, auth=self.auth)
+        return self._call("GET", url, params, headers).json()
+
+    def _call(self, method: str, url: str, params: dict[str, Any] | None,
+              headers: dict[str, str], **kwargs: Any) -> requests.Response:
+        response = self.session.request(method, url, params=params, headers=headers,
+                                        auth=self.auth, **kwargs)
         if response.status_code == 401:
             raise AuthenticationError(f"Salesforce refused the session: {_message(response)}")
         if not response.ok:  # the message decodes the body: only for errors
             raise_for_api_error(API_NAME, response, _message(response))
-        return response.json()
+        return response
 
 
 def _soql_id(value: str) -> str:
     """A record id, refused if it is anything but an id (it is spliced into SOQL)."""
     if not value.isalnum():
         raise ValueError(f"not a Salesforce id: {value!r}")
+    return value
+
+
+def _from_csv(value: str, kind: str) -> Any:
+    """A Bulk API 2.0 CSV value as the REST API returns the same field: CSV has no null (an
+    empty value; Salesforce stores no empty strings), writes numbers of double-typed fields with
+    a decimal point and datetimes with ``Z`` where REST writes ``+0000``."""
+    if value == "":
+        return None
+    if kind == "boolean":
+        return value == "true"
+    if kind in _DOUBLE_TYPES:
+        return float(value)
+    if kind in ("int", "long"):
+        return int(value)
+    if kind == "datetime" and value.endswith("Z"):
+        return value[:-1] + "+0000"
     return value
 
 
