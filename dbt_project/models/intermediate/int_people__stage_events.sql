@@ -1,7 +1,11 @@
 {#- The agreed definitions applied: for each person and stage, the event that reached it first.
     Every rule reads its parameters from the definitions file (definition() macro). Ties (two
     events at the same instant) go to the event kind listed first in `event_priority`, then to
-    the smaller record id, so the evidence is always the same. -#}
+    the smaller record id, so the evidence is always the same.
+    A HubSpot score history that starts after its contact's creation may have lost its oldest
+    entries (an import, a migration, a cut history): when its oldest entry is already the first
+    crossing, the real crossing was at or before that time, and the MQL says so
+    (is_history_truncated, and its evidence). -#}
 with
 
 events as (
@@ -96,18 +100,52 @@ first_customer as (
 
 ),
 
-score_crossings as (
+record_creations as (
+
+    select
+        record_system,
+        record_id,
+        min(occurred_at) as record_created_at
+    from prioritized
+    where event_type = 'record_created'
+    group by record_system, record_id
+
+),
+
+score_changes as (
 
     select
         prioritized.*,
-        row_number() over (
-            partition by prioritized.person_id
-            order by prioritized.occurred_at, prioritized.record_id, prioritized.lifecycle_event_id
-        ) as crossing_rank
+        min(prioritized.occurred_at) over (
+            partition by prioritized.record_system, prioritized.record_id
+        ) as history_starts_at
     from prioritized
-    where
-        prioritized.event_type = 'score_changed'
-        and prioritized.event_number >= {{ definition_sql('mql_score_threshold') }}
+    where prioritized.event_type = 'score_changed'
+
+),
+
+score_crossings as (
+
+    select
+        score_changes.*,
+        coalesce(
+            score_changes.occurred_at = score_changes.history_starts_at
+            and score_changes.history_starts_at > record_creations.record_created_at,
+            false
+        ) as is_history_truncated,
+        row_number() over (
+            partition by score_changes.person_id
+            order by
+                score_changes.occurred_at,
+                score_changes.record_id,
+                score_changes.lifecycle_event_id
+        ) as crossing_rank
+    from score_changes
+    left join record_creations
+        on
+            score_changes.record_system = record_creations.record_system
+            and score_changes.record_id = record_creations.record_id
+    where score_changes.event_number >= {{ definition_sql('mql_score_threshold') }}
 
 ),
 
@@ -234,7 +272,20 @@ candidates as (
             record_system,
             record_id,
             event_value,
-            evidence
+            {% if stage_cte == 'mql_events' -%}
+                case
+                    when is_history_truncated
+                        then
+                            evidence
+                            || '; the score history starts here, after the contact was created:'
+                            || ' the threshold was reached at or before this time'
+                    else evidence
+                end as evidence,
+                is_history_truncated
+            {%- else -%}
+                evidence,
+                false as is_history_truncated
+            {%- endif %}
         from {{ stage_cte }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -290,6 +341,7 @@ final as (
         firsts.record_system as evidence_record_system,
         firsts.record_id as evidence_record_id,
         firsts.evidence,
+        firsts.is_history_truncated,
         case
             when firsts.lifecycle_stage = 'rejected'
                 then

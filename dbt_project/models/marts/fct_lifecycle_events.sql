@@ -20,6 +20,7 @@ final as (
         evidence_record_system,
         evidence_record_id,
         evidence,
+        is_history_truncated,
         rejection_reason
     from stage_events
 
