@@ -16,6 +16,7 @@ from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
 from pipelines.publishing import default_published_path
 from pipelines.warehouse import PostgresWarehouse, open_warehouse
 from pipelines.warehouse.grants import grant_bi_read
+from samepage import doctor
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
                                         "(see `samepage sandbox --help`)")
     grant = commands.add_parser("grant-bi", help="let a PostgreSQL role read the marts only")
     grant.add_argument("role")
+    commands.add_parser("doctor", help="check the configured HubSpot and Salesforce accounts "
+                                       "before a first sync (reads only; exit 1 on problems)")
     args = parser.parse_args(argv)
+    if args.command == "doctor":
+        return doctor.run()
     if args.command == "grant-bi":
         return grant_bi(args.role)
     return run_demo(args.seed, args.scale)

@@ -1,0 +1,468 @@
+"""``samepage doctor``: check the configured accounts before a first sync. It only reads.
+
+With the variables and resources the pipeline uses (README, "Configuration") it authenticates to
+each source, lists what the credentials may not read (HubSpot scopes, Salesforce objects) and so
+which stream's read would fail, counts records and properties per stream, reads the rate limits
+the APIs announce, estimates the first sync's duration from the counts and those limits, and names
+every field the agreed definitions read that the account lacks, with what that does to the marts.
+
+Which fields matter is read from dbt's staging models (the only models reading raw records), so
+the list has one home: a field a staging model selects is a field the definitions need.
+
+Exit status: 0 when all is well, 1 when a problem was found, 2 when the settings are unusable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from connectors.errors import ApiError, ConnectorError
+from connectors.hubspot import (
+    BATCH_READ_SIZE,
+    HISTORY_BATCH_READ_SIZE,
+    SEARCH_PAGE_SIZE,
+    HubSpotClient,
+)
+from connectors.salesforce import MAX_BATCH_SIZE, PARENT_IDS_PER_QUERY, SalesforceClient
+from pipelines.paths import DBT_PROJECT_DIR
+from pipelines.streams import SALESFORCE_OBJECTS
+
+MODELS_DIR = DBT_PROJECT_DIR / "models"
+HUBSPOT_CRM_OBJECTS = ("contacts", "companies", "deals")
+# Properties read with their history: batch reads of these objects take 50 ids, not 100.
+HUBSPOT_HISTORY_OBJECTS = ("contacts", "deals")
+# What each HubSpot stream's reads need: each tuple is "one of these scopes" (HubSpot's own
+# wording in a 403), taken from its OpenAPI specs' security lists for private apps.
+HUBSPOT_STREAM_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "contacts": (("crm.objects.contacts.read",),),
+    "companies": (("crm.objects.companies.read",),),
+    "deals": (("crm.objects.deals.read",),),
+    "contact_company_associations": (("crm.objects.contacts.read",),),
+    "owners": (("crm.objects.owners.read",),),
+    "properties": tuple((f"crm.objects.{t}.read", f"crm.schemas.{t}.read")
+                        for t in HUBSPOT_CRM_OBJECTS),
+    "forms": (("forms",),),
+    "form_submissions": (("forms",),),
+    "email_events": (("content",),),
+}
+SALESFORCE_QUOTA_RESERVE = 0.10  # the share the pipeline's quota guard leaves unspent
+
+T = TypeVar("T")
+
+
+# -- the fields the definitions read -----------------------------------------------------------
+
+_SOURCE = re.compile(r"source\(\s*'(raw_\w+)'\s*,\s*'(\w+)'\s*\)")
+_RECORD_KEY = re.compile(r"json_(?:text|path)\(\s*'record'\s*,\s*'([^']+)'(?:\s*,\s*'([^']+)')?")
+_ALIAS = re.compile(r"\bas\s+(\w+)\s*(?:,|$)", re.MULTILINE)
+_REF = re.compile(r"ref\(\s*'(\w+)'\s*\)")
+
+
+@dataclass
+class ModelField:
+    """A field of an account that staging models read, and the columns it becomes."""
+
+    system: str  # hubspot / salesforce
+    object: str  # Salesforce object, or HubSpot object type
+    name: str  # as the API spells it
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (staging model, column)
+
+    @property
+    def label(self) -> str:
+        return f"{self.object}.{self.name}"
+
+
+def staging_fields(models_dir: Path = MODELS_DIR) -> list[ModelField]:
+    """Every Salesforce field and HubSpot CRM property the staging models select."""
+    tables = {spec.table: sobject for sobject, spec in SALESFORCE_OBJECTS.items()}
+    found: dict[tuple[str, str, str], ModelField] = {}
+    for path in sorted((models_dir / "staging").rglob("stg_*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        source = _SOURCE.search(sql)
+        if source is None:
+            continue
+        schema, table = source.groups()
+        for key in _RECORD_KEY.finditer(sql):
+            first, second = key.groups()
+            if schema == "raw_salesforce" and table in tables:
+                system, obj, name = "salesforce", tables[table], first
+            elif (schema == "raw_hubspot" and table in HUBSPOT_CRM_OBJECTS and second
+                  and first in ("properties", "propertiesWithHistory")):
+                system, obj, name = "hubspot", table, second
+            else:
+                continue  # record envelope keys (createdAt, ...) every record has
+            alias = _ALIAS.search(sql, key.end())
+            entry = found.setdefault((system, obj, name), ModelField(system, obj, name))
+            column = (path.stem, alias.group(1) if alias else "?")
+            if column not in entry.columns:
+                entry.columns.append(column)
+    return list(found.values())
+
+
+class Lineage:
+    """Which models read a staging column, and the marts they feed (refs and column names in
+    the models' SQL; descriptions from the staging YAML)."""
+
+    def __init__(self, models_dir: Path = MODELS_DIR) -> None:
+        paths = {p.stem: p for p in models_dir.rglob("*.sql")}
+        self.sql = {name: p.read_text(encoding="utf-8") for name, p in paths.items()}
+        self.marts = {name for name, p in paths.items()
+                      if p.relative_to(models_dir).parts[0] == "marts"}
+        self.children: dict[str, set[str]] = {}
+        for name, sql in self.sql.items():
+            for parent in _REF.findall(sql):
+                self.children.setdefault(parent, set()).add(name)
+        self.descriptions: dict[tuple[str, str], str] = {}
+        for yml in (models_dir / "staging").rglob("*.yml"):
+            for model in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("models", []):
+                for column in model.get("columns", []):
+                    self.descriptions[(model["name"], column["name"])] = column.get(
+                        "description", "")
+
+    def downstream(self, models: Iterable[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(models)
+        while todo:
+            for child in self.children.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return seen
+
+    def consequence(self, model_field: ModelField) -> str:
+        """What a missing field does: its staging columns are null, and what reads them."""
+        parts, readers = [], set()
+        for model, column in model_field.columns:
+            described = self.descriptions.get((model, column), "").rstrip(".")
+            parts.append(f"{model}.{column}" + (f" ({described})" if described else ""))
+            mention = re.compile(rf"\b{re.escape(column)}\b")
+            readers |= {m for m in self.downstream([model]) if mention.search(self.sql[m])}
+        text = "always null: " + "; ".join(parts)
+        if readers:
+            marts = sorted(self.marts & (readers | self.downstream(readers)))
+            text += f"; read by {_names(sorted(readers - self.marts))}"
+            if marts:
+                text += f"; feeds marts {_names(marts)}"
+        return text
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    if not names:
+        return "none"
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+# -- the report --------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    problems: int = 0
+
+    def heading(self, text: str) -> None:
+        self.lines.append(f"\n{text}")
+
+    def ok(self, text: str) -> None:
+        self.lines.append(f"  ok  {text}")
+
+    def problem(self, text: str) -> None:
+        self.problems += 1
+        self.lines.append(f"  !!  {text}")
+
+    def info(self, text: str) -> None:
+        self.lines.append(f"      {text}")
+
+    def table(self, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        cells = [header, *[tuple(_cell(v) for v in row) for row in rows]]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+        for row in cells:
+            self.info("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@dataclass
+class Timed:
+    """Round trips of the checks' own calls: the floor under every call of a sync."""
+
+    seconds: list[float] = field(default_factory=list)
+
+    def __call__(self, read: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        try:
+            return read()
+        finally:
+            self.seconds.append(time.perf_counter() - start)
+
+    @property
+    def round_trip(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else 0.0
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return "under a second"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _failure(exc: Exception) -> str:
+    """An error in one line: an API's status and the first sentence of its message."""
+    if isinstance(exc, ApiError):
+        return f"HTTP {exc.status}: {exc.message.split('. ', 1)[0]}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+# -- HubSpot -----------------------------------------------------------------------------------
+
+@dataclass
+class HubSpotLimits:
+    window_calls: int
+    window_seconds: float
+    daily: int | None = None
+    daily_remaining: int | None = None
+
+
+def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField],
+                  lineage: Lineage, configured: tuple[int, float], search_per_second: int) -> None:
+    timed = Timed()
+    try:
+        info = timed(client.token_info)
+    except ConnectorError as exc:
+        if isinstance(exc, ApiError) and exc.status in (400, 404, 405):
+            info = None  # not a private-app token: the reads below still tell what fails
+        else:
+            report.problem(f"authentication failed: {_failure(exc)} "
+                           "(check HUBSPOT_ACCESS_TOKEN and HUBSPOT_API_BASE)")
+            return
+    granted = set(info.get("scopes", [])) if info else None
+    if info:
+        report.ok(f"authenticated at {client.api_base}: portal {info.get('hubId')}, private app "
+                  f"{info.get('appId')}, {len(granted or ())} scopes granted")
+
+    counts: dict[str, int | None] = {}
+    properties: dict[str, set[str]] = {}
+    readable: dict[str, bool] = {}
+
+    def probe(stream: str, read: Callable[[], Any]) -> Any:
+        lacking = [" or ".join(group) for group in HUBSPOT_STREAM_SCOPES[stream]
+                   if granted is not None and not granted.intersection(group)]
+        try:
+            result = timed(read)
+        except ApiError as exc:
+            readable[stream] = False
+            scopes = f"; grant {', '.join(lacking)}" if lacking else ""
+            report.problem(f"the read of raw_hubspot.{stream} will fail ({_failure(exc)})"
+                           f"{scopes}")
+            return None
+        readable[stream] = True
+        if lacking:  # read fine without the listed scope: trust the API's answer
+            report.info(f"raw_hubspot.{stream} reads without {', '.join(lacking)}")
+        return result
+
+    for object_type in HUBSPOT_CRM_OBJECTS:
+        counts[object_type] = probe(object_type, lambda t=object_type: client.count(t))
+    for object_type in HUBSPOT_CRM_OBJECTS:
+        names = probe("properties", lambda t=object_type: [
+            p["name"] for p in client.properties(t) if not p.get("archived")])
+        if names is not None:
+            properties[object_type] = set(names)
+        if not readable["properties"]:
+            break
+    counts["properties"] = (sum(len(v) for v in properties.values())
+                            if readable.get("properties") else None)
+    probe("contact_company_associations",
+          lambda: list(client.contact_company_associations(["1"])))
+    owners = probe("owners", lambda: list(client.owners()))
+    counts["owners"] = len(owners) if owners is not None else None
+    forms = probe("forms", lambda: list(client.forms())) or []
+    counts["forms"] = len(forms) if readable["forms"] else None
+    probe("form_submissions", lambda: [next(client.form_submissions(form["id"], None), None)
+                                       for form in forms[:1]])
+    probe("email_events", lambda: next(client.email_events(None), None))
+
+    report.info("records and properties per stream (live records; submissions and email "
+                "events have no count endpoint):")
+    report.table(("stream", "records", "properties"), [
+        (f"raw_hubspot.{stream}", counts.get(stream),
+         len(properties[stream]) if stream in properties else None)
+        for stream in HUBSPOT_STREAM_SCOPES])
+
+    limits = _hubspot_limits(client, timed, configured)
+    if limits.daily is not None:
+        report.info(f"rate limits: {limits.window_calls} calls per {limits.window_seconds:g} s, "
+                    f"{limits.daily:,} a day ({limits.daily_remaining:,} left today); search "
+                    f"{search_per_second}/s")
+    else:
+        report.info(f"rate limits: {limits.window_calls} calls per {limits.window_seconds:g} s "
+                    f"(no daily headers); search {search_per_second}/s")
+    _estimate_hubspot(report, counts, len(forms), limits, search_per_second, timed.round_trip)
+
+    for model_field in fields:
+        if model_field.system != "hubspot" or model_field.object not in properties:
+            continue
+        if model_field.name not in properties[model_field.object]:
+            report.problem(f"property {model_field.label} does not exist in this portal: "
+                           f"{lineage.consequence(model_field)}")
+    checked = sum(1 for f in fields if f.system == "hubspot" and f.object in properties)
+    if checked:
+        report.info(f"{checked} properties the definitions read were checked")
+
+
+def _hubspot_limits(client: HubSpotClient, timed: Timed,
+                    configured: tuple[int, float]) -> HubSpotLimits:
+    """The burst window the answers announce (the client adopts it), else the configured one."""
+    try:
+        headers = {k.lower(): v for k, v in timed(client.rate_limit_headers).items()}
+    except ConnectorError:
+        headers = {}
+
+    def number(name: str) -> int | None:
+        value = headers.get(f"x-hubspot-ratelimit-{name}")
+        return int(value) if value and value.isdigit() else None
+
+    window, interval = number("max"), number("interval-milliseconds")
+    limits = HubSpotLimits(*configured)
+    if window and interval:
+        limits = HubSpotLimits(min(window, configured[0]), interval / 1000)
+    limits.daily, limits.daily_remaining = number("daily"), number("daily-remaining")
+    return limits
+
+
+def _estimate_hubspot(report: Report, counts: dict[str, int | None], forms: int,
+                      limits: HubSpotLimits, search_per_second: int, round_trip: float) -> None:
+    """Calls of a first (full) sync, and the least time the limits allow for them."""
+    search = other = 0
+    for object_type in HUBSPOT_CRM_OBJECTS:
+        records = counts.get(object_type) or 0
+        batch = (HISTORY_BATCH_READ_SIZE if object_type in HUBSPOT_HISTORY_OBJECTS
+                 else BATCH_READ_SIZE)
+        search += 1 + max(1, math.ceil(records / SEARCH_PAGE_SIZE))  # high-water mark, pages
+        other += 2 + math.ceil(records / batch) + 1  # properties, batch reads, archived list
+    other += math.ceil((counts.get("contacts") or 0) / 1000)  # associations
+    other += 2 + 6 + 2 + forms + 1  # owners, property definitions, forms, submissions, events
+    seconds = (search * max(1 / search_per_second, round_trip)
+               + other * max(limits.window_seconds / limits.window_calls, round_trip))
+    report.info(f"first sync: at least {search + other:,} calls ({search:,} searches), about "
+                f"{_duration(seconds)} at these limits and a {round_trip * 1000:.0f} ms round "
+                "trip (plus one call per 50 submissions and per 1,000 email events)")
+    if limits.daily_remaining is not None and search + other > limits.daily_remaining:
+        report.problem(f"the first sync needs at least {search + other:,} calls but only "
+                       f"{limits.daily_remaining:,} are left of today's limit")
+
+
+# -- Salesforce --------------------------------------------------------------------------------
+
+def check_salesforce(client: SalesforceClient, report: Report, fields: list[ModelField],
+                     lineage: Lineage) -> None:
+    timed = Timed()
+    try:
+        usage = timed(client.api_usage)
+    except ConnectorError as exc:
+        report.problem(f"authentication failed: {_failure(exc)} (check SALESFORCE_LOGIN_URL and "
+                       "the Salesforce credentials)")
+        return
+    report.ok(f"authenticated: instance {client.auth.instance_url}")
+    described: dict[str, set[str]] = {}
+    rows: list[tuple[Any, ...]] = []
+    counts: dict[str, int] = {}
+    for sobject, spec in SALESFORCE_OBJECTS.items():
+        try:
+            names = {f.name for f in timed(lambda s=sobject: client.fields(s))}
+            counts[sobject] = timed(lambda s=sobject: client.count(s))
+        except ApiError as exc:
+            report.problem(f"the read of {spec.name} will fail ({_failure(exc)}): {sobject} is "
+                           "not readable by the integration user; give its profile or a "
+                           f"permission set Read on {sobject}")
+            rows.append((spec.name, None, None))
+            continue
+        described[sobject] = names
+        rows.append((spec.name, counts[sobject], len(names)))
+    report.info("records (deleted ones included) and fields per stream:")
+    report.table(("stream", "records", "fields"), rows)
+
+    report.info(f"rate limits: {usage.limit:,} API requests a day, {usage.limit - usage.used:,} "
+                f"left now ({SALESFORCE_QUOTA_RESERVE:.0%} kept in reserve by the pipeline)")
+    requests_needed = sum(1 + max(1, math.ceil(n / MAX_BATCH_SIZE)) for n in counts.values())
+    # LeadHistory is read again for every Lead that changed: on a first sync, all of them.
+    requests_needed += math.ceil(counts.get("Lead", 0) / PARENT_IDS_PER_QUERY)
+    seconds = requests_needed * timed.round_trip
+    usable = usage.limit - usage.used - math.ceil(usage.limit * SALESFORCE_QUOTA_RESERVE)
+    report.info(f"first sync: about {requests_needed:,} API requests, {_duration(seconds)} at a "
+                f"{timed.round_trip * 1000:.0f} ms round trip (pages of 2,000 records take "
+                "longer)")
+    if requests_needed > usable:
+        days = math.ceil(requests_needed / max(1, usage.limit - math.ceil(
+            usage.limit * SALESFORCE_QUOTA_RESERVE)))
+        report.problem(f"the first sync needs about {requests_needed:,} API requests; "
+                       f"{max(0, usable):,} can be spent today, so it stops at the quota and "
+                       f"resumes over about {days} days")
+
+    for model_field in fields:
+        if model_field.system != "salesforce" or model_field.object not in described:
+            continue
+        if model_field.name not in described[model_field.object]:
+            report.problem(f"field {model_field.label} is missing or not visible to the "
+                           f"integration user: {lineage.consequence(model_field)}")
+    checked = sum(1 for f in fields if f.system == "salesforce" and f.object in described)
+    report.info(f"{checked} fields the definitions read were checked")
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+def run(print_line: Callable[[str], None] = print) -> int:
+    """Check both accounts with the pipeline's own resources; returns the exit status."""
+    import dagster as dg  # the resources are Dagster's; imported here to keep `--help` quick
+
+    from pipelines.defs.resources import resources
+
+    try:
+        configured = resources().resources
+    except ValueError as exc:  # a documented variable with an unusable value
+        print(f"samepage doctor: {exc}", file=sys.stderr)
+        return 2
+    report = Report(["samepage doctor: checking the configured accounts (read-only)"])
+    fields, lineage = staging_fields(), Lineage()
+
+    def hubspot() -> None:
+        resource = configured["hubspot"].process_config_and_initialize()
+        check_hubspot(resource.client(), report, fields, lineage,
+                      (resource.calls_per_10_seconds, 10.0), resource.search_calls_per_second)
+
+    def salesforce() -> None:
+        resource = configured["salesforce"].process_config_and_initialize()
+        check_salesforce(resource.client(), report, fields, lineage)
+
+    for name, check in (("HubSpot", hubspot), ("Salesforce", salesforce)):
+        report.heading(name)
+        try:
+            check()
+        except (dg.Failure, dg.DagsterError) as exc:  # a secret that is not set
+            report.problem(getattr(exc, "description", None) or _failure(exc))
+        except ConnectorError as exc:
+            report.problem(_failure(exc))
+    verdict = ("all checks passed" if not report.problems
+               else f"{report.problems} problem(s) found")
+    report.lines.append(f"\nsamepage doctor: {verdict}")
+    for line in report.lines:
+        print_line(line)
+    return 1 if report.problems else 0

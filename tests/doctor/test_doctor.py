@@ -1,0 +1,115 @@
+"""`samepage doctor` over real HTTP against the sandbox: a complete account passes (exit 0); scopes
+withheld, an object and fields missing are each reported with what they break (exit 1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from samepage.doctor import staging_fields
+from sandbox.app import Sandbox, SandboxSettings
+from sandbox.generator import Truth
+from sandbox.hubspot import READ_SCOPES
+from sandbox.world import World
+
+SAMEPAGE = str(Path(sys.executable).parent / "samepage")
+
+
+def doctor(sandbox: Sandbox, tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess:
+    warehouse = tmp_path / "never_written.duckdb"
+    env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
+           **overrides}
+    env = {name: value for name, value in env.items() if value != ""}
+    result = subprocess.run([SAMEPAGE, "doctor"], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert not warehouse.exists(), "doctor must not write"
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def _row(output: str, stream: str) -> list[str]:
+    return next(line.split() for line in output.splitlines() if line.split()[:1] == [stream])
+
+
+def test_a_complete_account_passes(generated: tuple[World, Truth], tmp_path: Path) -> None:
+    world = generated[0]
+    with Sandbox(world) as sandbox:
+        result = doctor(sandbox, tmp_path)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert "samepage doctor: all checks passed" in out
+    assert "!!" not in out
+    leads = len(world.salesforce_records("Lead"))  # deleted ones included
+    assert _row(out, "raw_salesforce.lead")[1] == f"{leads:,}"
+    live_contacts = sum(1 for c in world.hubspot["contacts"] if not c.get("archived"))
+    contact_properties = len(world.hubspot["properties"]["contacts"])
+    assert _row(out, "raw_hubspot.contacts")[1:] == [f"{live_contacts:,}",
+                                                     f"{contact_properties:,}"]
+    assert "calls per 10 s" in out and "a day" in out  # read from the rate-limit headers
+    assert "first sync: at least" in out and "first sync: about" in out
+
+
+def test_withheld_scopes_and_missing_fields_are_reported(generated: tuple[World, Truth],
+                                                         tmp_path: Path) -> None:
+    full = generated[0]
+    properties = {**full.hubspot["properties"], "contacts": [
+        p for p in full.hubspot["properties"]["contacts"] if p["name"] != "salesforceleadid"]}
+    world = World(clock=full.clock, salesforce=full.salesforce, generator=full.generator,
+                  hubspot={**full.hubspot, "properties": properties})
+    settings = SandboxSettings(
+        hubspot_scopes=tuple(s for s in READ_SCOPES if s not in ("crm.objects.owners.read",
+                                                                 "content")),
+        salesforce_hidden_objects=("CampaignMember",),
+        salesforce_hidden_fields=("Lead.Disqualification_Reason__c",))
+    with Sandbox(world, settings) as sandbox:
+        result = doctor(sandbox, tmp_path)
+    assert result.returncode == 1, result.stdout
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  !!")]
+    assert len(problems) == 5, result.stdout
+    owners, events, lead_id, member, reason = problems
+    assert "raw_hubspot.owners will fail (HTTP 403: MISSING_SCOPES" in owners
+    assert owners.endswith("grant crm.objects.owners.read")
+    assert "raw_hubspot.email_events will fail" in events and events.endswith("grant content")
+    assert "property contacts.salesforceleadid does not exist" in lead_id
+    assert "stg_hubspot__contacts.salesforce_lead_id" in lead_id
+    assert "raw_salesforce.campaign_member will fail" in member
+    assert "Read on CampaignMember" in member
+    assert "field Lead.Disqualification_Reason__c is missing" in reason
+    assert "stg_salesforce__leads.disqualification_reason" in reason
+    assert "fct_lifecycle_events" in reason  # the mart that shows rejection reasons
+    assert "samepage doctor: 5 problem(s) found" in result.stdout
+
+
+def test_a_missing_secret_is_named(generated: tuple[World, Truth], tmp_path: Path) -> None:
+    with Sandbox(generated[0]) as sandbox:
+        result = doctor(sandbox, tmp_path, HUBSPOT_ACCESS_TOKEN="")
+    assert result.returncode == 1
+    assert "HUBSPOT_ACCESS_TOKEN" in result.stdout
+    assert "raw_salesforce.lead" in result.stdout  # the other source is still checked
+
+
+def test_the_fields_come_from_the_staging_models(tmp_path: Path) -> None:
+    fields = {f.label: f.columns for f in staging_fields()}
+    assert fields["Lead.Disqualification_Reason__c"] == [("stg_salesforce__leads",
+                                                          "disqualification_reason")]
+    assert fields["contacts.hubspotscore"] == [("stg_hubspot__contacts", "hubspot_score"),
+                                               ("stg_hubspot__contacts", "score_history")]
+    assert "contacts.createdAt" not in fields  # envelope keys every record has
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "stg_salesforce__leads.sql").write_text(
+        "select\n    cast({{ json_text('record', 'Score__c') }} as integer)\n"
+        "        as lead_score,\n    {{ json_text('record', 'Email') }} as email\n"
+        "from {{ source('raw_salesforce', 'lead') }}\n")
+    assert {f.label: f.columns for f in staging_fields(tmp_path)} == {
+        "Lead.Score__c": [("stg_salesforce__leads", "lead_score")],
+        "Lead.Email": [("stg_salesforce__leads", "email")]}
+
+
+def test_unusable_settings_exit_2(generated: tuple[World, Truth], tmp_path: Path) -> None:
+    with Sandbox(generated[0]) as sandbox:
+        result = doctor(sandbox, tmp_path, SAMEPAGE_WAREHOUSE="mysql://db/samepage")
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith("samepage doctor: SAMEPAGE_WAREHOUSE")
