@@ -96,6 +96,8 @@ def compute(snap: Snapshot, generator: dict[str, Any], clock: str) -> Truth:
     rejected = first(leads.person, np.where(rejected_rows, leads.unqualified, NEVER))
 
     window = pm.SLA_FIRST_TOUCH_HOURS * pm.HOUR
+    # sla_boundary inclusive (the default): a touch exactly at the deadline is in time, and an
+    # untouched MQL exactly at the deadline is still pending
     on_time = sal - mql <= window
     # True / False, or None while an untouched MQL is still inside its window
     sla = np.where(mql >= NEVER, -1, np.where(sal < NEVER, on_time.astype(int),
