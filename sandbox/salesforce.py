@@ -254,7 +254,10 @@ def _build_state(world: World) -> _State:
     describes: dict[str, Any] = world.salesforce.get("describe", {})
     objects: dict[str, _Object] = {}
     for name, declared in describes.items():
-        rows = world.salesforce_records(name)
+        # Salesforce stores no empty strings: a blank text value (or formula result) reads as
+        # null. Rows of a world holding "" are served as copies with null there.
+        rows = [{k: None if v == "" else v for k, v in row.items()} if "" in row.values()
+                else row for row in world.salesforce_records(name)]
         prefix = declared.get("keyPrefix") or KEY_PREFIXES.get(name) or (
             rows[0]["Id"][:3] if rows else None)
         describe = _fill_describe(name, declared, prefix)

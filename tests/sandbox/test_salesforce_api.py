@@ -479,3 +479,14 @@ def test_simple_salesforce_query_all_across_pages(sf: SfServer) -> None:
     # The query, then query_more by nextRecordsUrl for each (short) batch after the first.
     assert adapter.rewritten >= 3
     assert sf.api_usage["api-usage"].used == adapter.rewritten
+
+
+def test_blank_text_in_a_world_reads_as_null() -> None:
+    world = make_world(live=3, deleted=0)
+    world.salesforce["objects"]["Lead"][1]["LastName"] = ""
+    for sf in _serve(SalesforceApi(world)):
+        token = sf.access_token()
+        body = sf.query("SELECT Id, LastName FROM Lead WHERE LastName = null", token).json()
+        assert [(r["Id"], r["LastName"]) for r in body["records"]] == [("00Q000000000001AAA",
+                                                                          None)]
+    assert world.salesforce["objects"]["Lead"][1]["LastName"] == ""  # the world is left as is
