@@ -238,6 +238,7 @@ def _failure(exc: Exception) -> str:
 class HubSpotLimits:
     window_calls: int
     window_seconds: float
+    source: str  # where the window comes from
     daily: int | None = None
     daily_remaining: int | None = None
 
@@ -308,13 +309,13 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
         for stream in HUBSPOT_STREAM_SCOPES])
 
     limits = _hubspot_limits(client, timed, configured)
-    if limits.daily is not None:
-        report.info(f"rate limits: {limits.window_calls} calls per {limits.window_seconds:g} s, "
-                    f"{limits.daily:,} a day ({limits.daily_remaining:,} left today); search "
-                    f"{search_per_second}/s")
-    else:
-        report.info(f"rate limits: {limits.window_calls} calls per {limits.window_seconds:g} s "
-                    f"(no daily headers); search {search_per_second}/s")
+    daily = (f"{limits.daily:,} a day ({limits.daily_remaining or 0:,} left today)"
+             if limits.daily is not None else "no daily limit announced")
+    report.info(f"rate limits: {limits.window_calls} calls per {limits.window_seconds:g} s "
+                f"({limits.source}), {daily}; search {search_per_second}/s")
+    if limits.window_calls > configured[0]:
+        report.info(f"set HUBSPOT_CALLS_PER_10_SECONDS={limits.window_calls} to pace at this "
+                    "tier from the first call (the client adopts it after one answer)")
     _estimate_hubspot(report, counts, len(forms), limits, search_per_second, timed.round_trip)
 
     for model_field in fields:
@@ -330,7 +331,8 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
 
 def _hubspot_limits(client: HubSpotClient, timed: Timed,
                     configured: tuple[int, float]) -> HubSpotLimits:
-    """The burst window the answers announce (the client adopts it), else the configured one."""
+    """The tier's burst window as the answers announce it (the client adopts it), else the
+    configured one; the daily limit where HubSpot sends it."""
     try:
         headers = {k.lower(): v for k, v in timed(client.rate_limit_headers).items()}
     except ConnectorError:
@@ -341,9 +343,9 @@ def _hubspot_limits(client: HubSpotClient, timed: Timed,
         return int(value) if value and value.isdigit() else None
 
     window, interval = number("max"), number("interval-milliseconds")
-    limits = HubSpotLimits(*configured)
+    limits = HubSpotLimits(*configured, source="HUBSPOT_CALLS_PER_10_SECONDS: none announced")
     if window and interval:
-        limits = HubSpotLimits(min(window, configured[0]), interval / 1000)
+        limits = HubSpotLimits(window, interval / 1000, source="X-HubSpot-RateLimit-Max")
     limits.daily, limits.daily_remaining = number("daily"), number("daily-remaining")
     return limits
 
