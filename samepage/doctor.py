@@ -291,8 +291,13 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
             break
     counts["properties"] = (sum(len(v) for v in properties.values())
                             if readable.get("properties") else None)
-    probe("contact_company_associations",
-          lambda: list(client.contact_company_associations(["1"])))
+    if readable["contacts"]:
+        first = next(client.list_objects("contacts", ["hs_object_id"]), None)
+        probe("contact_company_associations",
+              lambda: list(client.contact_company_associations([first["id"]] if first else [])))
+    else:
+        report.problem("the read of raw_hubspot.contact_company_associations will fail: it "
+                       "starts from the contacts, which cannot be read")
     owners = probe("owners", lambda: list(client.owners()))
     counts["owners"] = len(owners) if owners is not None else None
     forms = probe("forms", lambda: list(client.forms())) or []
