@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from . import names
+from . import catalogue, names
 from . import params as pm
 from .formats import NEVER, hs_times, iso
 from .snapshot import Snapshot
@@ -23,9 +23,16 @@ def owner_id(rep: int) -> str:
     return str(OWNER_ID0 + rep)
 
 
+# A contact's company link lists each of its association types: Primary (1) and unlabeled (279)
+# always, a portal label on some; HubSpot lists them in no fixed order.
+COMPANY_LABELS = ("Decision maker", "Billing contact")
+
+
 def build(snap: Snapshot) -> dict[str, Any]:
-    return {"contacts": contacts(snap), "companies": companies(snap), "deals": deals(snap),
-            "owners": owners(snap), "forms": forms(snap),
+    crm = {"contacts": contacts(snap), "companies": companies(snap), "deals": deals(snap)}
+    for object_type, records in crm.items():
+        catalogue.fill(object_type, records)
+    return {**crm, "owners": owners(snap), "forms": forms(snap),
             "form_submissions": form_submissions(snap), "email_events": email_events(snap)}
 
 
@@ -113,10 +120,19 @@ def contacts(snap: Snapshot) -> list[dict[str, Any]]:
         rec["propertiesWithHistory"] = {"hubspotscore": history, "lifecyclestage": stage_history}
         company = snap.company_created[people.account[p]]
         if not people.free[p] and company <= c:
-            rec["associations"] = {"companies": {"results": [
-                {"id": str(COMPANY_ID0 + int(people.account[p])), "type": "contact_to_company"}]}}
+            rec["associations"] = {"companies": {"results": _company_links(
+                str(COMPANY_ID0 + int(people.account[p])), int(hs.hs_id[r]))}}
         out.append(rec)
     return out
+
+
+def _company_links(company_id: str, contact_id: int) -> list[dict[str, str]]:
+    kinds = ["contact_to_company", "contact_to_company_unlabeled"]
+    if contact_id % 5 == 0:
+        kinds.append(COMPANY_LABELS[contact_id // 5 % len(COMPANY_LABELS)])
+    if contact_id % 3 == 1:
+        kinds.reverse()  # the primary type last
+    return [{"id": company_id, "type": kind} for kind in kinds]
 
 
 def _lifecycle(snap: Snapshot, r: int, p: int, forms_done: list[str],

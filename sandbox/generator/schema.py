@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import names
+from . import catalogue, names
 from . import params as pm
 from .hubspot_records import LIFECYCLE
 
@@ -185,5 +185,5 @@ def hubspot_properties(created: str) -> dict[str, list[dict[str, Any]]]:
             if name not in CUSTOM_HS:
                 prop["hubspotDefined"] = True
             props.append(prop)
-        out[obj] = props
+        out[obj] = props + catalogue.definitions(obj, group, created, len(props))
     return out
