@@ -6,16 +6,23 @@ Reads with a position to commit return it as the generator's value (see ``connec
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Sequence
+import math
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 import orjson
 import requests
 from requests.auth import AuthBase
 
 from connectors.cursors import Moment, canonical, to_millis
-from connectors.errors import ApiError, AuthenticationError, QuotaExhaustedError
+from connectors.errors import (
+    ApiError,
+    AuthenticationError,
+    PaginationLoopError,
+    QuotaExhaustedError,
+)
 from connectors.pagination import CursorPaginator, Page, chunks
 from connectors.rate_limit import SlidingWindowLimiter
 from connectors.session import (
@@ -33,6 +40,15 @@ DEFAULT_API_BASE = "https://api.hubapi.com"
 DEFAULT_RATE_LIMIT = (100, 10.0)
 # The search endpoints are exempt from the 10-second window and have their own 5 requests/s.
 SEARCH_RATE_LIMIT = (5, 1.0)
+
+# HubSpot's edge refuses request lines over about 16,300 characters (414); property lists that
+# would pass this length are split across requests (GET) or sent in bodies (search, batch read).
+MAX_URL_LENGTH = 15_000
+# Share of the portal's daily call allowance left unspent for its other integrations.
+DEFAULT_DAILY_RESERVE = 0.10
+# Search indexes a change seconds (rarely minutes) after it is made: an incremental window
+# starts this long before the last run's high-water mark so late-indexed records are read.
+DEFAULT_SEARCH_LOOKBACK_SECONDS = 15 * 60
 
 LIST_PAGE_SIZE = 100  # list endpoint maximum
 SEARCH_PAGE_SIZE = 200  # search endpoint maximum
@@ -78,9 +94,32 @@ class HubSpotPaginator(CursorPaginator):
         super().__init__(API_NAME, _next_after)
 
 
-def _last_id_if_more(page: Page) -> str | None:
-    results = page.get("results") or []
-    return results[-1]["id"] if results and _next_after(page) else None
+class KeysetSearchPaginator:
+    """Search pages in ascending ``hs_object_id``, each query asking for ids above the last one
+    seen (so the 10,000-result cap of one query never applies).
+
+    A page may be short, or empty, and still say there is more (``paging.next.after``): HubSpot
+    drops entries from a page after counting them. A page with results moves the keyset to its
+    last id; an empty one keeps the keyset and follows the API's own cursor within the query.
+    ``fetch(last_id, after)`` gets a page; a repeated (last_id, after) is a loop and stops.
+    """
+
+    def pages(self, fetch: Callable[[str | None, str | None], Page]) -> Iterator[Page]:
+        seen: set[tuple[str | None, str | None]] = set()
+        last_id: str | None = None
+        after: str | None = None
+        while True:
+            page = fetch(last_id, after)
+            yield page
+            more = _next_after(page)
+            if not more:
+                return
+            results = page.get("results") or []
+            last_id, after = (results[-1]["id"], None) if results else (last_id, more)
+            if (last_id, after) in seen:
+                raise PaginationLoopError(f"{API_NAME} search returned no progress past id "
+                                          f"{last_id!r} (cursor {after!r}); stopping a loop")
+            seen.add((last_id, after))
 
 
 def _events_offset(page: Page) -> str | None:
@@ -101,15 +140,45 @@ class HubSpotCallPolicy(CallPolicy):
     """
 
     def __init__(self, rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
-                 search_rate_limit: tuple[int, float] | None = SEARCH_RATE_LIMIT) -> None:
+                 search_rate_limit: tuple[int, float] | None = SEARCH_RATE_LIMIT,
+                 daily_reserve: float = DEFAULT_DAILY_RESERVE) -> None:
+        if not 0 <= daily_reserve < 1:
+            raise ValueError("the daily reserve is a share of the daily limit, in [0, 1)")
         self.window = SlidingWindowLimiter(*rate_limit) if rate_limit else None
         self.search = SlidingWindowLimiter(*search_rate_limit) if search_rate_limit else None
+        self.daily_reserve = daily_reserve
+        self.daily_limit: int | None = None
+        self.daily_remaining: int | None = None
+        self._lock = threading.Lock()
 
     def limiter(self, method: str, url: str) -> SlidingWindowLimiter | None:
         return self.search if _is_search(method, url) else self.window
 
+    def before_call(self, method: str, url: str) -> None:
+        """Stop before the portal's daily allowance runs into the reserve (the Salesforce quota
+        guard's rule): the portal's other integrations need it until midnight."""
+        with self._lock:
+            limit, remaining = self.daily_limit, self.daily_remaining
+        if limit is None or remaining is None:
+            return
+        reserve = math.ceil(limit * self.daily_reserve)
+        if remaining <= reserve:
+            raise QuotaExhaustedError(
+                f"HubSpot daily API calls: {limit - remaining} of {limit} used; stopping to keep "
+                f"{reserve} ({self.daily_reserve:.0%}) in reserve. The allowance resets at "
+                "midnight in the portal's time zone.", used=limit - remaining, limit=limit)
+
     def after_call(self, response: requests.Response) -> float | None:
         headers = response.headers
+        if "X-HubSpot-RateLimit-Daily-Remaining" in headers:
+            try:
+                daily = (int(headers["X-HubSpot-RateLimit-Daily"]),
+                         int(headers["X-HubSpot-RateLimit-Daily-Remaining"]))
+            except (KeyError, ValueError):
+                pass
+            else:
+                with self._lock:
+                    self.daily_limit, self.daily_remaining = daily
         if self.window is not None and "X-HubSpot-RateLimit-Max" in headers:
             try:
                 limit = int(headers["X-HubSpot-RateLimit-Max"])
@@ -131,10 +200,11 @@ class HubSpotCallPolicy(CallPolicy):
 def hubspot_session(access_token: str, *,
                     rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
                     search_rate_limit: tuple[int, float] | None = SEARCH_RATE_LIMIT,
+                    daily_reserve: float = DEFAULT_DAILY_RESERVE,
                     timeout: float = 30.0, retry: RetryPolicy | None = None) -> ApiSession:
     """The session a ``HubSpotClient`` uses: HubSpot's limits, retries, redaction of the token."""
     return build_session(API_NAME, timeout=timeout, retry=retry,
-                         policy=HubSpotCallPolicy(rate_limit, search_rate_limit),
+                         policy=HubSpotCallPolicy(rate_limit, search_rate_limit, daily_reserve),
                          secrets=(access_token,))
 
 
@@ -151,18 +221,17 @@ class HubSpotClient:
 
     def list_objects(self, object_type: str, properties: Sequence[str], *,
                      archived: bool = False) -> Iterator[Record]:
-        """Every record of ``object_type`` (contacts, companies, deals), page by page."""
+        """Every record of ``object_type`` (contacts, companies, deals), page by page.
+
+        The property list travels in the query string; a list that would make the URL too long
+        for HubSpot's edge is split across listings, whose parts of each record are joined
+        again before it is yielded (``rejoined``).
+        """
         url = f"{self.api_base}/crm/v3/objects/{object_type}"
-
-        def fetch(after: str | None) -> Page:
-            params: dict[str, Any] = {"limit": LIST_PAGE_SIZE, "archived": str(archived).lower(),
-                                      "properties": ",".join(properties)}
-            if after:
-                params["after"] = after
-            return self._get(url, params)
-
-        for page in HubSpotPaginator().pages(fetch):
-            yield from page.get("results", [])
+        params: dict[str, Any] = {"limit": LIST_PAGE_SIZE, "archived": str(archived).lower()}
+        listings = [self._paged(url, {**params, "properties": ",".join(part)})
+                    for part in url_sized_parts(url, params, "properties", properties)]
+        return listings[0] if len(listings) == 1 else rejoined(listings)
 
     def archived_objects(self, object_type: str, properties: Sequence[str]) -> Iterator[Record]:
         """Archived (deleted) records. No filter by archive time exists, so this is every one of
@@ -170,18 +239,27 @@ class HubSpotClient:
         return self.list_objects(object_type, properties, archived=True)
 
     def high_water_mark(self, object_type: str) -> str | None:
-        """The newest last-modified time of any live record (None when there are none).
+        """The newest last-modified time of any live record search finds (None when none).
 
         Take it at the start of a run and pass it as ``until``: records changing during the run
-        are left for the next one instead of racing the paging.
+        are left for the next one instead of racing the paging. Search lags behind writes, so
+        a record changed shortly before may be newer and still unseen: the caller's next
+        ``since`` must reach back (see ``changed_objects``). Pages on past empty pages.
         """
         lastmod = last_modified_property(object_type)
-        page = self._post(self._search_url(object_type), {
-            "sorts": [{"propertyName": lastmod, "direction": "DESCENDING"}],
-            "properties": [lastmod], "limit": 1})
-        results = page.get("results") or []
-        value = results[0]["properties"].get(lastmod) if results else None
-        return canonical(value) if value else None
+        body = {"sorts": [{"propertyName": lastmod, "direction": "DESCENDING"}],
+                "properties": [lastmod], "limit": SEARCH_PAGE_SIZE}
+
+        def fetch(after: str | None) -> Page:
+            return self._post(self._search_url(object_type),
+                              {**body, **({"after": after} if after else {})})
+
+        for page in HubSpotPaginator().pages(fetch):
+            results = page.get("results") or []
+            if results:
+                value = results[0]["properties"].get(lastmod)
+                return canonical(value) if value else None
+        return None
 
     def changed_objects(self, object_type: str, properties: Sequence[str],
                         history_properties: Sequence[str] = (), *, since: Moment | None,
@@ -194,11 +272,12 @@ class HubSpotClient:
         boundary timestamp are read twice rather than never; loading by id makes that harmless.
         ``since=None`` reads everything (a first sync).
 
-        Search finds the ids (keyset paging on ``hs_object_id``: each query asks for ids above the
-        last one seen, so the 10,000-result cap of one query never applies and a record leaving
-        the result set mid-run cannot shift an offset past another); ``batch/read`` then fetches
-        each search page's records whole. A record changed again after ``until`` is still read
-        (current state); one deleted meanwhile is skipped here and found by ``archived_objects``.
+        Search finds the ids (``KeysetSearchPaginator``: a record leaving the result set mid-run
+        cannot shift an offset past another); ``batch/read`` then fetches each search page's
+        records whole, the property lists in its body. A record changed again after ``until`` is
+        still read (current state); one deleted meanwhile is skipped here and found by
+        ``archived_objects``. Search indexes a change seconds to minutes after it is made, so
+        callers pass a ``since`` that reaches back over that lag (a lookback overlap).
         """
         until_ms = to_millis(until)
         lastmod = last_modified_property(object_type)
@@ -208,14 +287,15 @@ class HubSpotClient:
                             "value": str(to_millis(since))})
         size = HISTORY_BATCH_READ_SIZE if history_properties else BATCH_READ_SIZE
 
-        def fetch(last_id: str | None) -> Page:
+        def fetch(last_id: str | None, after: str | None) -> Page:
             after_id = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id or "0"}
             return self._post(self._search_url(object_type), {
                 "filterGroups": [{"filters": [*filters, after_id]}],
                 "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-                "properties": ["hs_object_id"], "limit": SEARCH_PAGE_SIZE})
+                "properties": ["hs_object_id"], "limit": SEARCH_PAGE_SIZE,
+                **({"after": after} if after else {})})
 
-        for page in CursorPaginator(API_NAME, _last_id_if_more).pages(fetch):
+        for page in KeysetSearchPaginator().pages(fetch):
             for ids in chunks((r["id"] for r in page.get("results", [])), size):
                 yield from self._batch_read(object_type, ids, properties, history_properties)
         return canonical(until_ms)
@@ -371,6 +451,51 @@ class HubSpotClient:
         if not response.ok:  # the message decodes the body: only for errors
             raise_for_api_error(API_NAME, response, _message(response))
         return response.json()
+
+
+def url_sized_parts(url: str, params: dict[str, Any], name: str,
+                    values: Sequence[str]) -> list[list[str]]:
+    """``values`` split into consecutive parts whose comma-joined query parameter ``name`` keeps
+    the URL (with ``params`` and room for a paging cursor) within ``MAX_URL_LENGTH``."""
+    fixed = len(url) + len("?") + len(urlencode(params)) + len(f"&{name}=") + len("&after=") + 32
+    budget = MAX_URL_LENGTH - fixed
+    comma = len(quote_plus(","))
+    parts: list[list[str]] = [[]]
+    used = 0
+    for value in values:
+        cost = len(quote_plus(value))
+        if parts[-1] and used + comma + cost > budget:
+            parts.append([])
+            used = 0
+        used += cost + (comma if len(parts[-1]) else 0)
+        parts[-1].append(value)
+    return parts
+
+
+def rejoined(listings: Sequence[Iterable[Record]]) -> Iterator[Record]:
+    """Whole records from listings of the same records, each with part of the properties.
+
+    The list endpoint pages in ascending id, so the listings are merged like sorted files: a
+    record is yielded once every listing has reached it, its properties the union of theirs.
+    A record missing from a listing was archived or restored between the reads; it is left to
+    the next run, whose listings all agree on it, rather than landed without its properties.
+    """
+    readers = [iter(listing) for listing in listings]
+    heads = [next(reader, None) for reader in readers]
+    while all(head is not None for head in heads):
+        top = max(int(head["id"]) for head in heads)  # type: ignore[index]
+        for k, reader in enumerate(readers):
+            while heads[k] is not None and int(heads[k]["id"]) < top:  # type: ignore[index]
+                heads[k] = next(reader, None)
+        if any(head is None or int(head["id"]) != top for head in heads):
+            continue
+        first = heads[0]
+        assert first is not None
+        properties: dict[str, Any] = {}
+        for head in heads:
+            properties.update(head["properties"])  # type: ignore[index]
+        yield {**first, "properties": properties}
+        heads = [next(reader, None) for reader in readers]
 
 
 def last_modified_property(object_type: str) -> str:

@@ -9,7 +9,14 @@ from typing import Self
 from sandbox.admin import AdminApi
 from sandbox.generator import Truth, advance
 from sandbox.http import FaultConfig, FaultInjector, SandboxServer, start_server
-from sandbox.hubspot import DEFAULT_ACCESS_TOKEN, READ_SCOPES, HubSpotApi
+from sandbox.hubspot import (
+    DAILY_LIMIT,
+    DEFAULT_ACCESS_TOKEN,
+    IRREGULAR_EVERY,
+    READ_SCOPES,
+    HubSpotApi,
+)
+from sandbox.hubspot_search import IndexLag
 from sandbox.salesforce import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SalesforceApi
 from sandbox.world import World
 
@@ -20,6 +27,13 @@ class SandboxSettings:
 
     hubspot_window_limit: int | None = 190  # calls per 10 s per token; None turns it off
     hubspot_search_per_second: int | None = 5
+    hubspot_daily_limit: int | None = DAILY_LIMIT  # calls per portal per world day
+    # HubSpot edges (sandbox/README.md): search indexing delay (None: search sees every change
+    # at once; IndexLag() is the realistic one), one record in N behind stale index entries
+    # (short and empty search pages; None: regular pages), newest history entries kept.
+    hubspot_index_lag: IndexLag | None = None
+    hubspot_irregular_every: int | None = IRREGULAR_EVERY
+    hubspot_history_limit: int | None = None
     salesforce_token_ttl_seconds: float = 7200.0
     salesforce_daily_request_limit: int = 100_000
     salesforce_short_batches: bool = True  # query batches smaller than asked for, as at Salesforce
@@ -34,7 +48,7 @@ class SandboxSettings:
     def unlimited(cls) -> SandboxSettings:
         """No rate limits at all: for benchmarks of raw throughput."""
         return cls(hubspot_window_limit=None, hubspot_search_per_second=None,
-                   salesforce_daily_request_limit=10**9)
+                   hubspot_daily_limit=None, salesforce_daily_request_limit=10**9)
 
 
 class Sandbox:
@@ -51,6 +65,10 @@ class Sandbox:
         self._lock = threading.Lock()
         self.hubspot = HubSpotApi(world, window_limit=self.settings.hubspot_window_limit,
                                   search_per_second=self.settings.hubspot_search_per_second,
+                                  daily_limit=self.settings.hubspot_daily_limit,
+                                  index_lag=self.settings.hubspot_index_lag,
+                                  irregular_every=self.settings.hubspot_irregular_every,
+                                  history_limit=self.settings.hubspot_history_limit,
                                   scopes=self.settings.hubspot_scopes)
         self.salesforce = SalesforceApi(
             self._salesforce_view(world),

@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
+
+import numpy as np
 
 from sandbox.http import Request, Response
 from sandbox.hubspot_errors import (
@@ -24,8 +26,16 @@ from sandbox.hubspot_errors import (
 )
 from sandbox.hubspot_limits import RateLimiter
 from sandbox.hubspot_marketing import Marketing, int_arg, next_link, offset_arg, paged
-from sandbox.hubspot_records import ALIASES, OBJECT_TYPES, SINGULAR, ObjectTable, canonical_type
-from sandbox.hubspot_search import Query, Searcher
+from sandbox.hubspot_records import (
+    ALIASES,
+    OBJECT_TYPES,
+    SINGULAR,
+    ObjectTable,
+    canonical_type,
+    spread,
+    to_millis,
+)
+from sandbox.hubspot_search import IndexLag, Query, Searcher
 from sandbox.world import World
 
 DEFAULT_ACCESS_TOKEN = "pat-na1-00000000-sandbox-token"
@@ -45,6 +55,23 @@ OWNERS_DEFAULT_LIMIT, OWNERS_MAX_LIMIT = 100, 500
 # batch/read: 100 inputs, 50 with propertiesWithHistory (HubSpot's 400 names the 50).
 BATCH_READ_MAX, BATCH_HISTORY_MAX = 100, 50
 ASSOCIATION_BATCH_MAX = 1000
+# HubSpot Professional's daily allowance for a private app (calls per portal per day).
+DAILY_LIMIT = 650_000
+
+# HubSpot's edge refuses a request line longer than about 16,300 characters (Airbyte measured
+# it; PostHog "around 16.2k") with nginx's own 414 page, before authentication.
+URL_MAX_LENGTH = 16_300
+URI_TOO_LONG = (b"<html>\r\n<head><title>414 Request-URI Too Large</title></head>\r\n<body>\r\n"
+                b"<center><h1>414 Request-URI Too Large</h1></center>\r\n</body>\r\n</html>\r\n")
+
+# Irregular pages. The search index still holds entries of records removed from it (deleted,
+# merged, re-indexed); a page counts them against `limit` and then drops them, so a page can be
+# short or empty and still carry `paging.next.after`. Before one record in `irregular_every`
+# (by id) sits a run of STALE_RUN such entries: a page that falls on one is empty.
+IRREGULAR_EVERY = 1000
+STALE_RUN = SEARCH_MAX_LIMIT
+# The list endpoint returns half a page (with a next cursor) for one page start in this many.
+SHORT_LIST_PAGE_EVERY = 5
 
 # v3 association type names -> v4 (typeId, label), from HubSpot's default association type table.
 ASSOCIATION_TYPES: dict[str, tuple[int, str | None]] = {
@@ -54,6 +81,8 @@ ASSOCIATION_TYPES: dict[str, tuple[int, str | None]] = {
     "contact_to_company_unlabeled": (279, None), "company_to_contact_unlabeled": (280, None),
     "deal_to_company_unlabeled": (341, None), "company_to_deal_unlabeled": (342, None),
 }
+# The portal's own association labels (USER_DEFINED); a world names them by label.
+USER_LABEL_TYPES = {"Decision maker": 28, "Billing contact": 30, "Former employee": 32}
 
 _PREFIXES = ("/crm/", "/marketing/", "/form-integrations/", "/email/public/", "/account-info/",
              TOKEN_INFO_PATH,
@@ -71,6 +100,7 @@ class _State:
     owners: list[dict[str, Any]]
     properties: dict[str, list[dict[str, Any]]]
     marketing: Marketing
+    day: str  # the portal's date (the world clock's, in UTC): the daily limit's period
 
 
 Handler = Callable[[_State, Request, tuple[str, ...]], Response]
@@ -79,12 +109,18 @@ Handler = Callable[[_State, Request, tuple[str, ...]], Response]
 class HubSpotApi:
     def __init__(self, world: World, *, access_token: str = DEFAULT_ACCESS_TOKEN,
                  window_limit: int | None = 190, window_seconds: float = 10.0,
-                 search_per_second: int | None = 5, portal_id: int = DEFAULT_PORTAL_ID,
+                 search_per_second: int | None = 5, daily_limit: int | None = DAILY_LIMIT,
+                 index_lag: IndexLag | None = None,
+                 irregular_every: int | None = IRREGULAR_EVERY,
+                 history_limit: int | None = None, portal_id: int = DEFAULT_PORTAL_ID,
                  scopes: Sequence[str] = READ_SCOPES) -> None:
         self.access_token = access_token
         self.portal_id = portal_id
         self.scopes = frozenset(scopes)
-        self._limits = RateLimiter(window_limit, window_seconds, search_per_second)
+        self.index_lag = index_lag
+        self.irregular_every = irregular_every
+        self.history_limit = history_limit
+        self._limits = RateLimiter(window_limit, window_seconds, search_per_second, daily_limit)
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"/crm/v3/objects/([^/]+)/?"), self._list),
             ("POST", re.compile(r"/crm/v3/objects/([^/]+)/search/?"), self._search),
@@ -113,10 +149,15 @@ class HubSpotApi:
         flight finish on the world they started with."""
         hubspot = world.hubspot
         properties = hubspot.get("properties", {})
-        tables = {t: ObjectTable.build(t, world.hubspot_objects(t), properties.get(t, []))
+        tables = {t: ObjectTable.build(t, world.hubspot_objects(t), properties.get(t, []),
+                                       self.history_limit)
                   for t in OBJECT_TYPES}
-        self._state = _State(tables, {t: Searcher(table) for t, table in tables.items()},
-                             list(hubspot.get("owners", [])), properties, Marketing(hubspot))
+        clock = to_millis(world.clock) or 0
+        searchers = {t: Searcher(table, None if self.index_lag is None
+                                 else self.index_lag.unindexed(table, clock))
+                     for t, table in tables.items()}
+        self._state = _State(tables, searchers, list(hubspot.get("owners", [])), properties,
+                             Marketing(hubspot), world.clock[:10])
 
     def matches(self, path: str) -> bool:
         return path.startswith(_PREFIXES)
@@ -129,6 +170,8 @@ class HubSpotApi:
         return error_response(status, "internal error")
 
     def handle(self, request: Request) -> Response:
+        if _target_length(request) > URL_MAX_LENGTH:
+            return Response(414, URI_TOO_LONG, {"Content-Type": "text/html"})
         if request.path.rstrip("/") == TOKEN_INFO_PATH and request.method == "POST":
             return self._token_info(request)
         token = request.headers.get("authorization", "")
@@ -142,11 +185,11 @@ class HubSpotApi:
                 errors=[{"message": "One or more of the following scopes are required.",
                          "context": {"requiredGranularScopes": list(required)}}],
                 links={"scopes": "https://developers.hubspot.com/scopes"})
+        state = self._state  # one world for the whole request, even if `load` runs meanwhile
         search = request.method == "POST" and request.path.rstrip("/").endswith("/search")
-        refusal, headers = self._limits.admit(self.access_token, search)
+        refusal, headers = self._limits.admit(self.access_token, search, state.day)
         if refusal is not None:
             return refusal
-        state = self._state  # one world for the whole request, even if `load` runs meanwhile
         try:
             response = self._route(state, request)
         except HubSpotError as exc:
@@ -183,6 +226,9 @@ class HubSpotApi:
         records = table.archived if _flag(request, "archived") else table.active
         after = request.arg("after")
         start = records.first_at_or_after(_numeric(after, "after")) if after else 0
+        if (self.irregular_every is not None and start < len(records.records)
+                and spread(records.ids[start:start + 1])[0] % SHORT_LIST_PAGE_EVERY == 0):
+            limit = max(1, limit // 2)  # fewer than asked for, and still a next cursor
         end = min(start + limit, len(records.records))
         selection = table.selection(request.args("properties"), history,
                                     request.args("associations"))
@@ -229,14 +275,30 @@ class HubSpotApi:
             raise invalid(f"The search endpoints are limited to {SEARCH_RESULT_CAP} total "
                           f"results for any given query; after={after} is beyond that.")
         found = state.searchers[object_type].matches(query)
-        positions = found[after:min(after + limit, SEARCH_RESULT_CAP)]
+        end = min(after + limit, SEARCH_RESULT_CAP)
+        if self.irregular_every is None:
+            positions, more = found[after:end], after + limit < len(found)
+        else:
+            positions, more = self._irregular_page(table, found, after, end)
         positions = positions.tolist() if hasattr(positions, "tolist") else positions
         selection = table.selection(body.get("properties"))
         out = (b'{"total":' + str(len(found)).encode() + b',"results":['
                + b",".join(table.active.render(positions, selection)) + b"]")
-        if after + limit < len(found):
+        if more:
             out += b',"paging":' + _json({"next": {"after": str(after + limit)}})
         return Response.raw_json(200, out + b"}")
+
+    def _irregular_page(self, table: ObjectTable, found: Any, after: int,
+                        end: int) -> tuple[np.ndarray, bool]:
+        """The hits in index slots [after, end) once stale entries take their slots: (positions,
+        whether any hit lies beyond). A hit's slot is at least its rank, so only the first
+        `end` hits can fall in the page."""
+        assert self.irregular_every is not None
+        head = np.asarray(found[:end], dtype=np.int64)
+        stale = np.where(spread(table.active.ids[head]) % self.irregular_every == 0, STALE_RUN, 0)
+        slots = np.arange(len(head)) + np.cumsum(stale)
+        in_page = head[(slots >= after) & (slots < end)]
+        return in_page, len(found) > len(head) or (len(slots) > 0 and bool(slots[-1] >= end))
 
     def _batch_read(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
@@ -305,11 +367,8 @@ class HubSpotApi:
                 errors.append(_no_associations(source.object_type, target, raw_id))
                 continue
             grouped: dict[str, list[dict[str, Any]]] = {}
-            for link in linked:
-                type_id, label = ASSOCIATION_TYPES.get(link.get("type", ""), (0, link.get("type")))
-                grouped.setdefault(link["id"], []).append(
-                    {"category": "HUBSPOT_DEFINED" if type_id else "USER_DEFINED",
-                     "typeId": type_id, "label": label})
+            for link in linked:  # one entry per association type, in the world's order
+                grouped.setdefault(link["id"], []).append(_association_type(link.get("type", "")))
             results.append({"from": {"id": raw_id},
                             "to": [{"toObjectId": int(to_id), "associationTypes": kinds}
                                    for to_id, kinds in grouped.items()]})
@@ -377,6 +436,20 @@ def required_scopes(path: str) -> tuple[str, ...]:
     if parts[:2] == ["email", "public"]:
         return ("content",)
     return ()
+
+
+def _association_type(name: str) -> dict[str, Any]:
+    if name in ASSOCIATION_TYPES:
+        type_id, label = ASSOCIATION_TYPES[name]
+        return {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label}
+    return {"category": "USER_DEFINED", "typeId": USER_LABEL_TYPES.get(name, 99), "label": name}
+
+
+def _target_length(request: Request) -> int:
+    """Length of the request target as a client sends it (path, then the percent-encoded
+    query; re-encoded from the parsed form, which is how `requests` encodes it)."""
+    query = urlencode(request.query, doseq=True)
+    return len(request.path) + (1 + len(query) if query else 0)
 
 
 def _no_associations(source: str, target: str, raw_id: str) -> dict[str, Any]:

@@ -63,6 +63,13 @@ def encode(value: Any) -> bytes:
 _SELECTION_CACHES = 8  # distinct property selections whose rendered records are kept
 
 
+def spread(values: np.ndarray) -> np.ndarray:
+    """A deterministic scramble of integers (ids, times) to well-spread uint64s, vectorised:
+    the sandbox's per-record draws (stale index entries, indexing delays) are functions of it."""
+    mixed = np.asarray(values, dtype=np.int64).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return mixed ^ (mixed >> np.uint64(31))
+
+
 def canonical_type(name: str) -> str:
     object_type = ALIASES.get(name, name)
     if object_type not in OBJECT_TYPES:
@@ -103,6 +110,7 @@ class RecordSet:
 
     records: list[dict[str, Any]]
     archived: bool
+    history_limit: int | None = None  # newest entries kept per property history (None: all)
     ids: np.ndarray = field(init=False)
     _caches: OrderedDict[Selection, list[bytes | None]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -125,7 +133,8 @@ class RecordSet:
         for pos in positions:
             body = cache[pos]
             if body is None:
-                body = cache[pos] = render_record(self.records[pos], selection, self.archived)
+                body = cache[pos] = render_record(self.records[pos], selection, self.archived,
+                                                  self.history_limit)
             out.append(body)
         return out
 
@@ -141,14 +150,17 @@ class RecordSet:
             return cache
 
 
-def render_record(record: dict[str, Any], selection: Selection, archived: bool) -> bytes:
+def render_record(record: dict[str, Any], selection: Selection, archived: bool,
+                  history_limit: int | None = None) -> bytes:
     props = record.get("properties", {})
     out: dict[str, Any] = {"id": record["id"],
                            "properties": {name: props.get(name) for name in selection.properties}}
     if selection.history:
         stored = record.get("propertiesWithHistory", {})
-        out["propertiesWithHistory"] = {name: _history(name, props, stored, record)
-                                        for name in selection.history}
+        # Newest first, so a limit keeps the latest values and drops the oldest.
+        out["propertiesWithHistory"] = {
+            name: _history(name, props, stored, record)[:history_limit]
+            for name in selection.history}
     out["createdAt"] = record.get("createdAt")
     out["updatedAt"] = record.get("updatedAt")
     out["archived"] = archived
@@ -192,9 +204,10 @@ class ObjectTable:
 
     @classmethod
     def build(cls, object_type: str, records: Sequence[dict[str, Any]],
-              definitions: Sequence[dict[str, Any]]) -> ObjectTable:
-        active = RecordSet([r for r in records if not r.get("archived")], archived=False)
-        archived = RecordSet([r for r in records if r.get("archived")], archived=True)
+              definitions: Sequence[dict[str, Any]],
+              history_limit: int | None = None) -> ObjectTable:
+        active = RecordSet([r for r in records if not r.get("archived")], False, history_limit)
+        archived = RecordSet([r for r in records if r.get("archived")], True, history_limit)
         merged: dict[int, int] = {}
         defined = set(DEFAULT_PROPERTIES[object_type])
         defined.update(d["name"] for d in definitions)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.hubspot_errors import invalid
-from sandbox.hubspot_records import LASTMODIFIED, QUERY_PROPERTIES, ObjectTable, to_millis
+from sandbox.hubspot_records import LASTMODIFIED, QUERY_PROPERTIES, ObjectTable, spread, to_millis
 
 MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18  # search guide, "Limits"
 OPERATORS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY",
@@ -75,19 +75,49 @@ def _parse_sort(raw: Any) -> tuple[str, bool]:
     return raw["propertyName"], str(raw.get("direction", "ASCENDING")).upper() == "DESCENDING"
 
 
-class Searcher:
-    """Resolves queries to ordered positions in a table's active records."""
+@dataclass(frozen=True)
+class IndexLag:
+    """How long a change takes to reach the search index. Each change (record id and its
+    last-modified time) draws its own delay from a log-logistic distribution around
+    ``median_seconds`` (shape 1.2: one in a hundred takes ~45 times the median), never longer
+    than ``max_seconds``. Until then search does not find the record; reads by id do."""
 
-    def __init__(self, table: ObjectTable) -> None:
+    median_seconds: float = 5.0
+    max_seconds: float = 600.0
+
+    def delays_ms(self, ids: np.ndarray, lastmod: np.ndarray) -> np.ndarray:
+        draw = spread(spread(ids) ^ lastmod.astype(np.uint64))
+        u = ((draw >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0 ** 53
+        seconds = self.median_seconds * (u / (1 - u)) ** (1 / 1.2)
+        return (np.minimum(seconds, self.max_seconds) * 1000).astype(np.int64)
+
+    def unindexed(self, table: ObjectTable, clock_ms: int) -> np.ndarray:
+        """Positions (in id order) of the active records search cannot see yet at ``clock_ms``."""
+        recent = np.flatnonzero(table.lastmod > clock_ms - self.max_seconds * 1000)
+        delays = self.delays_ms(table.active.ids[recent], table.lastmod[recent])
+        return recent[table.lastmod[recent] + delays > clock_ms]
+
+
+class Searcher:
+    """Resolves queries to ordered positions in a table's active records (those the index holds:
+    ``unindexed`` positions are left out)."""
+
+    def __init__(self, table: ObjectTable, unindexed: np.ndarray | None = None) -> None:
         self.table = table
+        self._indexed: np.ndarray | None = None
+        if unindexed is not None and len(unindexed):
+            self._indexed = np.ones(len(table.active.records), dtype=bool)
+            self._indexed[unindexed] = False
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def matches(self, query: Query) -> Sequence[int]:
         window = self._window(query)
-        if window is not None:
-            return window
-        return self._cached(query, lambda: self._scan(query))
+        found = window if window is not None else self._cached(query, lambda: self._scan(query))
+        if self._indexed is None:
+            return found
+        found = np.asarray(found, dtype=np.int64)
+        return found[self._indexed[found]]
 
     def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:

@@ -85,7 +85,9 @@ def _world() -> World:
 
 
 def _serve(world: World, **limits: Any) -> tuple[HubSpotApi, SandboxServer]:
-    api = HubSpotApi(world, **{"window_limit": None, "search_per_second": None, **limits})
+    # Regular pages unless a test asks for irregular ones (they have tests of their own).
+    api = HubSpotApi(world, **{"window_limit": None, "search_per_second": None,
+                               "irregular_every": None, **limits})
     server, _ = start_server([api])
     return api, server
 
