@@ -8,9 +8,9 @@ from typing import Any
 
 import dagster as dg
 
-from connectors.errors import AuthenticationError
+from connectors.errors import ApiError, AuthenticationError
 from connectors.session import ApiSession
-from pipelines.warehouse import StreamSpec, Warehouse
+from pipelines.warehouse import StreamSpec, Warehouse, WarehouseUnavailableError
 
 QUARANTINE_CHECK = "no_quarantined_records"
 ROW_COUNT_CHECK = "live_rows_did_not_drop"
@@ -54,15 +54,29 @@ class StreamRun:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+def is_permanent(error: ApiError) -> bool:
+    """An API error retrying the step cannot fix: no answer at all after the connector's own
+    retries (closed port, unknown host), or a 4xx other than a timeout or a throttle."""
+    return error.status == 0 or (400 <= error.status < 500 and error.status not in (408, 429))
+
+
 @contextmanager
 def failing_clearly(credential_variables: str) -> Iterator[None]:
-    """Refused credentials end the step with one line naming the variables to fix (retrying
-    cannot help), not a stack trace through requests."""
+    """Errors retrying cannot fix (refused credentials, an unreachable API, a warehouse that
+    refuses the connection) end the step once, with one line naming the variables to check, not
+    a stack trace through requests; Dagster's step retries stay for transient failures."""
     try:
         yield
     except AuthenticationError as exc:
         raise dg.Failure(description=f"{exc}. Check {credential_variables}.",
                          allow_retries=False) from None
+    except ApiError as exc:
+        if not is_permanent(exc):
+            raise
+        raise dg.Failure(description=f"{exc}. Check {credential_variables}.",
+                         allow_retries=False) from None
+    except WarehouseUnavailableError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
 
 
 class Lander:

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from pipelines.paths import DEFAULT_WAREHOUSE
+from pipelines.warehouse.duckdb import connect_duckdb
 
 PUBLISHED_TABLE = "_published"
 # DuckDB 2.x writes a storage format older readers refuse; BI drivers bundle older DuckDBs, so the
@@ -77,7 +76,7 @@ def publish(source: Path, target: Path, schema: str, tables: Sequence[str],
 
 def _write_copy(source: Path, staging: Path, schema: str, tables: Sequence[str],
                 run_id: str) -> dict[str, int]:
-    with duckdb.connect(":memory:") as con:
+    with connect_duckdb(":memory:") as con:
         con.execute(f"attach {_literal(source)} as source (read_only)")
         con.execute(f"attach {_literal(staging)} as published "
                     f"(storage_version '{STORAGE_VERSION}')")

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-
-from pipelines.defs.resources import warehouse_location
-from pipelines.digest import digest_directory
+from pipelines import settings
 from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
-from pipelines.publishing import default_published_path
 from pipelines.warehouse import PostgresWarehouse, open_warehouse
+from pipelines.warehouse.duckdb import connect_duckdb
 from pipelines.warehouse.grants import grant_bi_read
 from samepage import doctor
 from sandbox import cli as sandbox_cli
@@ -22,6 +21,8 @@ from sandbox.app import Sandbox
 from sandbox.generator import generate
 
 DEFAULT_DAGSTER_HOME = REPO_ROOT / "data" / "dagster_home"
+# The local instance: run queue and the DuckDB pool (one writer at a time), no telemetry banner.
+LOCAL_INSTANCE_CONFIG = REPO_ROOT / "deploy" / "local" / "dagster.yaml"
 SUMMARY_SCHEMAS = ("raw_hubspot", "raw_salesforce", "raw_meta", "marts")
 
 
@@ -43,13 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "doctor":
         return doctor.run()
-    if args.command == "grant-bi":
-        return grant_bi(args.role)
-    return run_demo(args.seed, args.scale)
+    try:
+        if args.command == "grant-bi":
+            return grant_bi(args.role)
+        return run_demo(args.seed, args.scale)
+    except settings.SettingsError as exc:
+        print(f"samepage: {exc}", file=sys.stderr)
+        return 2
 
 
 def grant_bi(role: str) -> int:
-    warehouse = open_warehouse(warehouse_location(os.environ.get("SAMEPAGE_WAREHOUSE", "")))
+    warehouse = open_warehouse(settings.warehouse_location())
     if not isinstance(warehouse, PostgresWarehouse):
         print("grant-bi needs SAMEPAGE_WAREHOUSE=postgresql://...: a DuckDB file has no roles; "
               "share the published read-only copy instead", file=sys.stderr)
@@ -60,27 +65,35 @@ def grant_bi(role: str) -> int:
 
 
 def run_demo(seed: int, scale: int) -> int:
-    warehouse = Path(warehouse_location(os.environ.get("SAMEPAGE_WAREHOUSE",
-                                                       str(DEFAULT_WAREHOUSE))))
+    settings.check_all()
+    location = settings.warehouse_location()
+    if settings.is_postgres(location):
+        print("samepage: the demo writes a DuckDB file; unset SAMEPAGE_WAREHOUSE or point it at "
+              "a new .duckdb file", file=sys.stderr)
+        return 2
+    warehouse = Path(location)
+    dagster_home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME)
+    if not _start_demo_world(warehouse, dagster_home, {"seed": seed, "scale": scale}):
+        return 2
     world_file = warehouse.parent / "world.json"
     print(f"==> generating a company of {scale} people (seed {seed})")
     world, truth = generate(seed, scale)
     world.save(world_file)
     truth.save(sandbox_cli.truth_path_for(world_file))
-    dagster_home = Path(os.environ.get("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME)))
-    dagster_home.mkdir(parents=True, exist_ok=True)
     log_file = warehouse.parent / "nightly.log"
     with Sandbox(world) as sandbox, log_file.open("w") as log:
         print(f"==> sandbox serving HubSpot and Salesforce at {sandbox.url}")
         env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
-               "DAGSTER_HOME": str(dagster_home)}
+               "DAGSTER_HOME": str(dagster_home),
+               # the environment dg runs the code location in: this one, activated or not
+               "VIRTUAL_ENV": sys.prefix}
         # the nightly build, then the Monday digest over what it built
         for job_name in ("nightly", "weekly_digest"):
             print(f"==> running the {job_name} job (log: {_rel(log_file)})")
             job = subprocess.run(
-                # `job execute` takes the module workspace.yaml names (Dagster 1.13 has no -w).
-                [str(Path(sys.executable).parent / "dagster"), "job", "execute",
-                 "-m", "pipelines.definitions", "-j", job_name],
+                # dg reads the code location from pyproject.toml ([tool.dg]); `dagster job
+                # execute` does the same work but is superseded, with a warning in the log.
+                [str(Path(sys.executable).parent / "dg"), "launch", "--job", job_name],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
             if job.returncode != 0:
                 log.flush()
@@ -93,8 +106,44 @@ def run_demo(seed: int, scale: int) -> int:
     return 0
 
 
+def _start_demo_world(warehouse: Path, dagster_home: Path, world: dict[str, int]) -> bool:
+    """Make the warehouse hold this world only: a rerun of the same world continues where the last
+    one stopped; another world starts from an empty warehouse and a new Dagster history, since
+    landing a second company on the first would mix them. A warehouse elsewhere than the default
+    that the demo did not write is refused, never emptied."""
+    stamp = warehouse.with_name(f"{warehouse.stem}.demo.json")
+    held = json.loads(stamp.read_text()) if stamp.exists() else None
+    if held is None and warehouse.exists() and warehouse == DEFAULT_WAREHOUSE:
+        # written by a demo before stamps: another world, in the default Dagster home
+        held = {"world": {"seed": "?", "scale": "?"}, "dagster_home": str(DEFAULT_DAGSTER_HOME)}
+    if warehouse.exists() and held is None:
+        print(f"samepage: {warehouse} holds data the demo did not write; the demo will not land "
+              "a sandbox company in it. Unset SAMEPAGE_WAREHOUSE (the demo uses "
+              "data/samepage.duckdb) or point it at a new .duckdb file.", file=sys.stderr)
+        return False
+    if held is not None and held["world"] != world:
+        print(f"==> another world (seed {world['seed']}, scale {world['scale']}) than the "
+              f"warehouse holds (seed {held['world']['seed']}, scale {held['world']['scale']}): "
+              "starting from an empty warehouse and a new Dagster history")
+        bi_copy = settings.bi_warehouse_path(str(warehouse))
+        for path in (warehouse, warehouse.with_name(f"{warehouse.name}.wal"), bi_copy,
+                     bi_copy.with_name(f"{bi_copy.name}.wal")):
+            path.unlink(missing_ok=True)
+        if held.get("dagster_home") == str(dagster_home):
+            shutil.rmtree(dagster_home, ignore_errors=True)
+        for old in settings.digest_directory().glob("samepage-digest-*"):
+            old.unlink()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"world": world, "dagster_home": str(dagster_home)}) + "\n")
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    instance_config = dagster_home / "dagster.yaml"
+    if not instance_config.exists():
+        shutil.copyfile(LOCAL_INSTANCE_CONFIG, instance_config)
+    return True
+
+
 def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> None:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_duckdb(warehouse, read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema in ? order by table_schema, table_name",
@@ -111,8 +160,8 @@ def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> Non
     print("  goals this month (marts.rpt_goal_scorecard):")
     for kpi, actual, target, status in scorecard:
         print(f"    {kpi:<20} {actual:>14,.2f} of {target:>14,.2f}  {status}")
-    print(f"  BI copy (read-only): {default_published_path(str(warehouse))}")
-    for html in sorted(digest_directory().glob("*.html"))[-1:]:
+    print(f"  BI copy (read-only): {settings.bi_warehouse_path(str(warehouse))}")
+    for html in sorted(settings.digest_directory().glob("*.html"))[-1:]:
         print(f"  weekly digest:      {html}")
     print(f"  sandbox world:      {world_file} (truth: {sandbox_cli.truth_path_for(world_file)})")
     print("  query it:           .venv/bin/python -c \"import duckdb; print(duckdb.connect("

@@ -2,11 +2,18 @@
 
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from pipelines.agreed_definitions import DefinitionsError, checked_definitions
 from pipelines.defs.resources import dbt_executable
 from pipelines.paths import DBT_PROJECT_DIR
+from pipelines.settings import warehouse_pool
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 
@@ -38,7 +45,14 @@ if _manifest_is_stale():
 NIGHTLY_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+# The sources' tests (unique, not_null on raw ids) are checks of the ingestion assets they test:
+# without this, dagster-dbt logs each of their results as an observation, with a warning.
+TRANSLATOR = DagsterDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            dagster_dbt_translator=TRANSLATOR, pool=warehouse_pool())
 def samepage_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     try:  # a nonsense definition fails here, named, not deep inside a model or silently
         checked_definitions()

@@ -12,6 +12,7 @@ from pipelines.digest import digest_directory, write_digest
 from pipelines.digest.queries import MARTS_READ, Reader, load_digest
 from pipelines.digest.render_markdown import slack_text
 from pipelines.digest.run_notes import latest_nightly
+from pipelines.settings import warehouse_pool
 from pipelines.slack import SlackPostError
 
 DIGEST_GROUP = "digest"
@@ -27,6 +28,7 @@ DIGEST_KEY = dg.AssetKey([DIGEST_GROUP, "weekly_digest"])
     description="The week for sales and marketing: KPIs vs goals, handoff SLA, rejected MQLs, "
                 "campaign ROI, definition drift and data quality, as Markdown and HTML "
                 "(SAMEPAGE_DIGEST_DIR), posted to Slack when SLACK_WEBHOOK_URL is set.",
+    pool=warehouse_pool(),  # opens the DuckDB file: one step at a time (pipelines/settings.py)
 )
 def weekly_digest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   slack: SlackResource) -> dg.MaterializeResult:

@@ -21,6 +21,7 @@ from pipelines.ingestion import (
     stream_asset_spec,
     stream_check_specs,
 )
+from pipelines.settings import warehouse_pool
 from pipelines.streams import (
     HUBSPOT_COMPANIES,
     HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
@@ -63,6 +64,7 @@ STREAMS = {
     check_specs=[check for spec in STREAMS for check in stream_check_specs(spec)],
     can_subset=True,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
+    pool=warehouse_pool(),  # one DuckDB writer at a time (pipelines/settings.py)
 )
 def hubspot_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                 hubspot: HubSpotResource, warehouse: WarehouseResource):

@@ -4,10 +4,9 @@ Settings are read when the code location loads (inside the definitions function,
 so a reload picks up changed environment variables.
 """
 
-import os
-
 import dagster as dg
 
+from pipelines import settings
 from pipelines.defs.digest import DIGEST_GROUP
 
 _digest = dg.AssetSelection.groups(DIGEST_GROUP)
@@ -17,6 +16,9 @@ nightly = dg.define_asset_job(
     # everything but the digest, which reports once a week on what the nightly runs built
     selection=dg.AssetSelection.all() - _digest,
     description="Extract HubSpot and Salesforce, then build and test every dbt model.",
+    # the instance's run queue admits one run with this tag at a time (deploy/dagster.yaml,
+    # deploy/local/dagster.yaml): a second nightly waits for the first
+    tags={"samepage/job": "nightly"},
 )
 
 weekly_digest = dg.define_asset_job(
@@ -28,21 +30,20 @@ weekly_digest = dg.define_asset_job(
 
 @dg.definitions
 def schedules() -> dg.Definitions:
-    timezone = os.environ.get("SAMEPAGE_TIMEZONE", "UTC")
+    when = settings.schedules()
     return dg.Definitions(jobs=[nightly, weekly_digest], schedules=[
         dg.ScheduleDefinition(
             name="nightly_schedule",
             job=nightly,
-            cron_schedule=os.environ.get("SAMEPAGE_NIGHTLY_CRON", "0 2 * * *"),
-            execution_timezone=timezone,
+            cron_schedule=when.nightly_cron,
+            execution_timezone=when.timezone,
             default_status=dg.DefaultScheduleStatus.RUNNING,
         ),
         dg.ScheduleDefinition(
             name="weekly_digest_schedule",
             job=weekly_digest,
-            # Monday 07:00, after Monday's nightly run (02:00) has built the week's last day
-            cron_schedule=os.environ.get("SAMEPAGE_DIGEST_CRON", "0 7 * * 1"),
-            execution_timezone=timezone,
+            cron_schedule=when.digest_cron,
+            execution_timezone=when.timezone,
             default_status=dg.DefaultScheduleStatus.RUNNING,
         ),
     ])

@@ -13,6 +13,7 @@ from dagster_dbt import get_asset_key_for_model
 from pipelines.defs.dbt import dbt_project, samepage_dbt_models
 from pipelines.defs.resources import BIPublishResource
 from pipelines.publishing import mart_relations
+from pipelines.settings import warehouse_pool
 
 MARTS_SCHEMA = "marts"
 
@@ -31,6 +32,7 @@ MART_ASSETS: dict[str, dg.AssetKey] = {
     kinds={"duckdb"},
     description="A read-only copy of schema `marts` for BI tools, swapped in atomically "
                 "(SAMEPAGE_BI_WAREHOUSE).",
+    pool=warehouse_pool(),  # opens the DuckDB file: one step at a time (pipelines/settings.py)
 )
 def published_marts(context: dg.AssetExecutionContext,
                     bi: BIPublishResource) -> dg.MaterializeResult:

@@ -23,6 +23,7 @@ from pipelines.ingestion import (
     stream_asset_spec,
     stream_check_specs,
 )
+from pipelines.settings import warehouse_pool
 from pipelines.streams import SALESFORCE_FIELDS, SALESFORCE_OBJECTS, Record
 from pipelines.warehouse import StreamSpec, Warehouse
 
@@ -47,6 +48,7 @@ CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.item
                  for check in stream_check_specs(spec)],
     can_subset=True,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
+    pool=warehouse_pool(),  # one DuckDB writer at a time (pipelines/settings.py)
 )
 def salesforce_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                    salesforce: SalesforceResource, warehouse: WarehouseResource):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.warehouse.base import LoadResult, StreamSpec, Warehouse
+from pipelines.warehouse.base import LoadResult, StreamSpec, Warehouse, WarehouseUnavailableError
 from pipelines.warehouse.duckdb import DuckDBWarehouse
 from pipelines.warehouse.postgres import PostgresWarehouse
 
 __all__ = ["DuckDBWarehouse", "LoadResult", "PostgresWarehouse", "StreamSpec", "Warehouse",
-           "open_warehouse"]
+           "WarehouseUnavailableError", "open_warehouse"]
 
 
 def open_warehouse(location: str) -> Warehouse:

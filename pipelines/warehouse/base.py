@@ -31,6 +31,11 @@ META_SCHEMA = "raw_meta"
 READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS = 500, 20
 
 
+class WarehouseUnavailableError(Exception):
+    """The warehouse refused the connection or does not exist: retrying the same settings cannot
+    help. The message names the variable to check."""
+
+
 @dataclass(frozen=True)
 class StreamSpec:
     """How to read the key, cursor and deleted flag out of one stream's records."""

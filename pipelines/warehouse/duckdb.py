@@ -15,8 +15,16 @@ from pipelines.warehouse.base import StagedRow, Warehouse, to_json
 _READ_STAGED = ("read_json(?, format='newline_delimited', columns={seq: 'bigint', "
                 "id: 'varchar', cursor_value: 'varchar', is_deleted: 'boolean', "
                 "merged_ids: 'varchar[]', record: 'json'})")
+# Never fetch code from the network: the extensions samepage uses (json, icu, parquet) are built in,
+# and a path DuckDB mistakes for a remote URL must fail, not download an extension.
+OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _READ_QUARANTINED = ("read_json(?, format='newline_delimited', columns={reason: 'varchar', "
                      "record: 'json'})")
+
+
+def connect_duckdb(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never installs or loads an extension on its own."""
+    return duckdb.connect(str(path), read_only=read_only, config=OFFLINE)
 
 
 class DuckDBWarehouse(Warehouse):
@@ -32,7 +40,7 @@ class DuckDBWarehouse(Warehouse):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path))
+        con = connect_duckdb(self.path)
         try:
             yield con
         finally:

@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg2
 
-from pipelines.warehouse.base import StagedRow, Warehouse, to_json
+from pipelines.warehouse.base import StagedRow, Warehouse, WarehouseUnavailableError, to_json
 
 
 class PostgresWarehouse(Warehouse):
@@ -26,7 +26,14 @@ class PostgresWarehouse(Warehouse):
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
-        con = psycopg2.connect(self.dsn)
+        try:
+            con = psycopg2.connect(self.dsn)
+        except psycopg2.OperationalError as exc:
+            # refused, unknown host, no such database, bad password: the settings are wrong
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise WarehouseUnavailableError(
+                f"Cannot connect to the PostgreSQL warehouse {self}: {reason}. "
+                "Check SAMEPAGE_WAREHOUSE (and PGPASSWORD).") from None
         try:
             yield con
         finally:
