@@ -2,8 +2,10 @@
 
 Fields come from ``describe`` (custom ``__c`` fields included), rows from ``queryAll`` so deleted
 rows arrive flagged, incremental by ``SystemModstamp`` (``CreatedDate`` for the immutable
-LeadHistory) with an inclusive lower bound. Before the org's daily API quota runs out the asset
-stops: streams already landed keep their state, and the run says why it stopped.
+LeadHistory) with an inclusive lower bound. A first sync (or full refresh) of an object with at
+least ``SALESFORCE_BULK_THRESHOLD`` rows reads it through a Bulk API 2.0 job instead, sparing the
+org's daily REST quota; both paths land the same rows. Before the org's daily API quota runs out
+the asset stops: streams already landed keep their state, and the run says why it stopped.
 """
 
 from collections.abc import Iterable, Iterator
@@ -27,7 +29,8 @@ from pipelines.settings import warehouse_pool
 from pipelines.streams import SALESFORCE_FIELDS, SALESFORCE_OBJECTS, Record
 from pipelines.warehouse import StreamSpec, Warehouse
 
-CREDENTIALS = "SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET"
+CREDENTIALS = ("SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (or, for "
+               "the JWT bearer flow, SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY[_FILE])")
 # LeadHistory rows never change and have no SystemModstamp.
 CURSOR_FIELDS = {"LeadHistory": "CreatedDate"}
 # ...so when a Lead is deleted or restored, its history rows' IsDeleted flips without moving
@@ -53,27 +56,38 @@ CHILDREN_BY_PARENT = {parent: child for child, (parent, _) in CHILD_PARENTS.item
 def salesforce_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                    salesforce: SalesforceResource, warehouse: WarehouseResource):
     with failing_clearly(CREDENTIALS):
-        yield from _sync(context, config, salesforce.client(), warehouse.warehouse())
+        yield from _sync(context, config, salesforce.client(), warehouse.warehouse(),
+                         salesforce.bulk_threshold)
 
 
 def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: SalesforceClient,
-          warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+          warehouse: Warehouse,
+          bulk_threshold: int) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     lander = Lander(context, warehouse, client.session, CREDENTIALS)
     usage = client.api_usage()
     context.log.info(f"Salesforce daily API usage at start: {usage.used}/{usage.limit}")
+    windows = {sobject: None if config.full_refresh else warehouse.cursor(spec)
+               for sobject, spec in SALESFORCE_OBJECTS.items() if lander.selected(spec)}
+    first_syncs = [sobject for sobject, since in windows.items() if since is None]
+    # One call sizes every object read whole this run (Salesforce's counts are estimates).
+    sizes = client.record_counts(first_syncs) if first_syncs else {}
     changed_parents: dict[str, list[str]] = {}
     for sobject, spec in SALESFORCE_OBJECTS.items():
-        if not lander.selected(spec):
+        if sobject not in windows:
             continue
         try:
             fields = client.fields(sobject)
-            stream = _object_stream(client, sobject, spec, fields, lander, config)
-            if sobject in CHILD_PARENTS:
+            bulk = sobject in first_syncs and sizes.get(sobject, 0) >= bulk_threshold
+            stream = _object_stream(client, sobject, spec, fields, windows[sobject], config,
+                                    bulk)
+            if sobject in CHILD_PARENTS and windows[sobject] is not None:
+                # (a first sync or full refresh reads every child row anyway)
                 parent, parent_field = CHILD_PARENTS[sobject]
                 stream.records = chain(stream.records, client.records_of(
                     sobject, [f.name for f in fields], parent_field,
                     changed_parents.get(parent, [])))
-            if sobject in CHILDREN_BY_PARENT:
+            child = CHILDREN_BY_PARENT.get(sobject)
+            if child is not None and windows.get(child) is not None:  # an incremental child read
                 stream.records = _noting_ids(stream.records,
                                              changed_parents.setdefault(sobject, []))
             yield from lander.land(stream)
@@ -93,14 +107,16 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Sa
 
 
 def _object_stream(client: SalesforceClient, sobject: str, spec: StreamSpec,
-                   fields: list[SalesforceField], lander: Lander,
-                   config: IngestionConfig) -> StreamRun:
-    since = None if config.full_refresh else lander.warehouse.cursor(spec)
-    rows = Checkpointed(client.changed_records(
-        sobject, [f.name for f in fields], CURSOR_FIELDS.get(sobject, "SystemModstamp"), since))
+                   fields: list[SalesforceField], since: str | None, config: IngestionConfig,
+                   bulk: bool) -> StreamRun:
+    cursor_field = CURSOR_FIELDS.get(sobject, "SystemModstamp")
+    rows = Checkpointed(
+        client.bulk_changed_records(sobject, fields, cursor_field, since) if bulk
+        else client.changed_records(sobject, [f.name for f in fields], cursor_field, since))
     formulas = sorted(f.name for f in fields if f.calculated)
     return StreamRun(spec, rows, cursor=lambda: rows.cursor, replace=config.full_refresh,
                      metadata={
+                         "read_by": "Bulk API 2.0 query job" if bulk else "REST query",
                          "fields": len(fields),
                          "custom_fields": sorted(f.name for f in fields if f.custom),
                          # formulas change without moving SystemModstamp: recomputed by full
