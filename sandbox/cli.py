@@ -2,6 +2,7 @@
 
     samepage sandbox --generate 42 --scale 2000 --port 8765
     samepage sandbox --world world.json --port 8765 --error-rate 0.1
+    samepage sandbox --generate 42 --salesforce-hide Lead.Disqualification_Reason__c
     samepage sandbox generate --seed 42 --scale 2000 --out data/world.json
     samepage sandbox advance --world data/world.json --days 3
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth, advance, generate
 from sandbox.http import FaultConfig
+from sandbox.hubspot import READ_SCOPES
 from sandbox.world import World, WorldError
 
 
@@ -56,6 +58,12 @@ def _serve(argv: list[str]) -> int:
     limits.add_argument("--token-ttl", type=float, default=7200.0,
                         help="seconds until a Salesforce access token expires")
     limits.add_argument("--no-rate-limits", action="store_true", help="for benchmarks")
+    access = parser.add_argument_group("what the credentials may read (default: everything)")
+    access.add_argument("--hubspot-scopes", metavar="SCOPE,...",
+                        help="the private app's scopes (others answer 403 MISSING_SCOPES)")
+    access.add_argument("--salesforce-hide", action="append", default=[],
+                        metavar="OBJECT[.FIELD]", help="withhold an object or a field from the "
+                        "integration user (repeatable)")
     faults = parser.add_argument_group("fault injection (off by default)")
     faults.add_argument("--latency-ms", type=float, default=0.0)
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of 429/500/503")
@@ -79,6 +87,10 @@ def _serve(argv: list[str]) -> int:
         salesforce_daily_request_limit=(
             10**9 if args.no_rate_limits else args.salesforce_daily_limit),
         salesforce_token_ttl_seconds=args.token_ttl,
+        hubspot_scopes=(tuple(s for s in args.hubspot_scopes.split(",") if s)
+                        if args.hubspot_scopes is not None else READ_SCOPES),
+        salesforce_hidden_objects=tuple(h for h in args.salesforce_hide if "." not in h),
+        salesforce_hidden_fields=tuple(h for h in args.salesforce_hide if "." in h),
         faults=FaultConfig(latency_ms=args.latency_ms, error_rate=args.error_rate,
                            drop_rate=args.drop_rate, timeout_rate=args.timeout_rate,
                            timeout_seconds=args.timeout_seconds,

@@ -113,3 +113,33 @@ def test_unusable_settings_exit_2(generated: tuple[World, Truth], tmp_path: Path
         result = doctor(sandbox, tmp_path, SAMEPAGE_WAREHOUSE="mysql://db/samepage")
     assert result.returncode == 2, result.stdout
     assert result.stderr.startswith("samepage doctor: SAMEPAGE_WAREHOUSE")
+
+
+def test_a_user_can_try_it_against_a_restricted_sandbox_from_the_command_line(
+        tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        [SAMEPAGE, "sandbox", "--generate", "3", "--scale", "100", "--port", "0",
+         "--hubspot-scopes", "crm.objects.contacts.read,crm.objects.companies.read,"
+         "crm.objects.deals.read,crm.objects.owners.read,forms",
+         "--salesforce-hide", "Lead.Disqualification_Reason__c"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        env = {}
+        while len(env) < 6:
+            line = server.stdout.readline()
+            assert line, "the sandbox stopped before printing its environment"
+            if line.strip().startswith("export "):
+                name, value = line.strip()[len("export "):].split("=", 1)
+                env[name] = value
+        result = subprocess.run([SAMEPAGE, "doctor"], capture_output=True, text=True, timeout=300,
+                                env={**os.environ, **env,
+                                     "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb")})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert result.returncode == 1, result.stdout
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  !!")]
+    assert len(problems) == 2, result.stdout
+    assert "raw_hubspot.email_events will fail" in problems[0]
+    assert problems[0].endswith("grant content")
+    assert "field Lead.Disqualification_Reason__c is missing" in problems[1]
