@@ -253,12 +253,21 @@ class SalesforceQuota(CallPolicy):
                                       used=self.used, limit=self.limit)
         return None
 
-    def retryable(self, response: requests.Response) -> bool:
+    def retryable(self, response: requests.Response) -> str | None:
         """Salesforce throttles concurrent long-running requests (ConcurrentPerOrgLongTxn, and the
-        like) with 403 REQUEST_LIMIT_EXCEEDED, not 429: those pass as running requests finish.
-        The daily limit (TotalRequests) never reaches here: ``after_call`` raised for it."""
-        return (response.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in response.text
-                and "TotalRequests" not in response.text)
+        like) with 403 REQUEST_LIMIT_EXCEEDED, not 429: those pass as running requests finish
+        (the daily limit, TotalRequests, never reaches here: ``after_call`` raised for it). A
+        set of bulk results is checked against the count Salesforce says it holds: CSV has no
+        closing bracket to show a body cut short in transit, and a locator can be read again."""
+        if response.status_code == 403 and "REQUEST_LIMIT_EXCEEDED" in response.text:
+            return "HTTP 403 REQUEST_LIMIT_EXCEEDED (concurrent requests)"
+        expected = response.headers.get("Sforce-NumberOfRecords", "")
+        if response.ok and expected.isdigit():
+            complete = _csv_record_count(response.content)
+            if complete != int(expected):
+                return (f"bulk results hold {complete} complete records of the {expected} "
+                        "announced (cut short in transit?)")
+        return None
 
 
 def salesforce_session(*secrets: str | None, quota_reserve: float = DEFAULT_QUOTA_RESERVE,
@@ -397,7 +406,8 @@ class SalesforceClient:
             while True:
                 params = {"maxRecords": max_records, **({"locator": locator} if locator else {})}
                 response = self._call("GET", f"{job_url}/results", params, {"Accept": "text/csv"})
-                reader = csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""))
+                reader = csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""),
+                                    strict=True)
                 header = next(reader, None)
                 if header is not None and header != names:
                     raise ApiError(API_NAME, response.status_code,
@@ -520,6 +530,24 @@ def _from_csv(value: str, kind: str) -> Any:
     if kind == "datetime" and value.endswith("Z"):
         return value[:-1] + "+0000"
     return value
+
+
+def _csv_record_count(body: bytes) -> int | None:
+    """Records in a set of bulk results; None when the body cannot be whole: it does not end a
+    line, a quoted value is open at its end, or a row is narrower than the header."""
+    if not body.endswith(b"\n"):
+        return None
+    try:
+        reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), strict=True)
+        width = len(next(reader, []))
+        count = 0
+        for row in reader:
+            if len(row) != width:
+                return None
+            count += 1
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    return count
 
 
 def _soql_datetime(moment: Moment) -> str:

@@ -65,10 +65,10 @@ class CallPolicy:
         answer, return how long the API asks us to wait when it says so in its own words."""
         return None
 
-    def retryable(self, response: requests.Response) -> bool:
-        """Whether an error answer outside ``RETRYABLE_STATUSES`` is transient in this API's
-        own terms (Salesforce throttles with 403) and is retried with back-off."""
-        return False
+    def retryable(self, response: requests.Response) -> str | None:
+        """What makes an answer the generic checks pass worth retrying, in this API's own terms
+        (Salesforce throttles with 403; a body shorter than the API says it sent), else None."""
+        return None
 
 
 class FixedRateLimit(CallPolicy):
@@ -121,8 +121,8 @@ class ApiSession(requests.Session):
                 status = response.status_code
                 hint = self.policy.after_call(response)
                 problem, retry_after = self._problem(response)
-                if problem is None and not response.ok and self.policy.retryable(response):
-                    problem = f"HTTP {status} ({self.api_name}'s transient limit)"
+                if problem is None:
+                    problem = self.policy.retryable(response)
                 if status == 429:
                     self.stats.throttled += 1
                 if retry_after is None:

@@ -35,7 +35,7 @@ def test_concurrency_403s_are_retried_with_back_off_and_nothing_is_lost(generate
         with caplog.at_level(logging.WARNING, logger="connectors.session"):
             records = list(client.query(SOQL, batch_size=200))
     assert {r["Id"] for r in records} == expected and len(records) == len(expected)
-    assert "HTTP 403 (Salesforce's transient limit)" in caplog.text
+    assert "HTTP 403 REQUEST_LIMIT_EXCEEDED (concurrent requests)" in caplog.text
     assert client.session.stats.retries > 0
 
 
