@@ -7,13 +7,15 @@ the APIs announce, estimates the first sync's duration from the counts and those
 every field the agreed definitions read that the account lacks, with what that does to the marts.
 
 Which fields matter is read from dbt's staging models (the only models reading raw records), so
-the list has one home: a field a staging model selects is a field the definitions need.
+the list has one home: a field a staging model selects is a field the definitions need. What a
+missing one does follows dbt's own graph (the manifest the pipeline keeps current).
 
 Exit status: 0 when all is well, 1 when a problem was found, 2 when the settings are unusable.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -21,23 +23,24 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from connectors.errors import ApiError, ConnectorError
 from connectors.hubspot import (
     BATCH_READ_SIZE,
+    DEFAULT_DAILY_RESERVE,
     HISTORY_BATCH_READ_SIZE,
     SEARCH_PAGE_SIZE,
     HubSpotClient,
 )
-from connectors.salesforce import MAX_BATCH_SIZE, PARENT_IDS_PER_QUERY, SalesforceClient
-from pipelines.paths import DBT_PROJECT_DIR
+from connectors.salesforce import (
+    DEFAULT_QUOTA_RESERVE,
+    MAX_BATCH_SIZE,
+    PARENT_IDS_PER_QUERY,
+    SalesforceClient,
+)
 from pipelines.streams import SALESFORCE_OBJECTS
 
-MODELS_DIR = DBT_PROJECT_DIR / "models"
 HUBSPOT_CRM_OBJECTS = ("contacts", "companies", "deals")
 # Properties read with their history: batch reads of these objects take 50 ids, not 100.
 HUBSPOT_HISTORY_OBJECTS = ("contacts", "deals")
@@ -55,17 +58,29 @@ HUBSPOT_STREAM_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
     "form_submissions": (("forms",),),
     "email_events": (("content",),),
 }
-SALESFORCE_QUOTA_RESERVE = 0.10  # the share the pipeline's quota guard leaves unspent
 
 T = TypeVar("T")
 
 
 # -- the fields the definitions read -----------------------------------------------------------
 
-_SOURCE = re.compile(r"source\(\s*'(raw_\w+)'\s*,\s*'(\w+)'\s*\)")
 _RECORD_KEY = re.compile(r"json_(?:text|path)\(\s*'record'\s*,\s*'([^']+)'(?:\s*,\s*'([^']+)')?")
 _ALIAS = re.compile(r"\bas\s+(\w+)\s*(?:,|$)", re.MULTILINE)
-_REF = re.compile(r"ref\(\s*'(\w+)'\s*\)")
+
+Manifest = dict[str, Any]
+
+
+def current_manifest() -> Manifest:
+    """dbt's manifest of the models as they are now: importing the pipeline's dbt definitions
+    re-parses the project when a file changed since the last parse."""
+    from pipelines.defs.dbt import dbt_project
+
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+def _models(manifest: Manifest) -> dict[str, dict[str, Any]]:
+    return {node["name"]: node for node in manifest["nodes"].values()
+            if node.get("resource_type") == "model"}
 
 
 @dataclass
@@ -82,52 +97,48 @@ class ModelField:
         return f"{self.object}.{self.name}"
 
 
-def staging_fields(models_dir: Path = MODELS_DIR) -> list[ModelField]:
-    """Every Salesforce field and HubSpot CRM property the staging models select."""
+def staging_fields(manifest: Manifest) -> list[ModelField]:
+    """Every Salesforce field and HubSpot CRM property the staging models select (the staging
+    models are the only ones reading raw records)."""
     tables = {spec.table: sobject for sobject, spec in SALESFORCE_OBJECTS.items()}
     found: dict[tuple[str, str, str], ModelField] = {}
-    for path in sorted((models_dir / "staging").rglob("stg_*.sql")):
-        sql = path.read_text(encoding="utf-8")
-        source = _SOURCE.search(sql)
-        if source is None:
+    for name, node in sorted(_models(manifest).items()):
+        sources = [n.split(".")[-2:] for n in node["depends_on"]["nodes"]
+                   if n.startswith("source.")]
+        if len(sources) != 1:
             continue
-        schema, table = source.groups()
+        schema, table = sources[0]
+        sql = node.get("raw_code", "")
         for key in _RECORD_KEY.finditer(sql):
             first, second = key.groups()
             if schema == "raw_salesforce" and table in tables:
-                system, obj, name = "salesforce", tables[table], first
+                system, obj, field_name = "salesforce", tables[table], first
             elif (schema == "raw_hubspot" and table in HUBSPOT_CRM_OBJECTS and second
                   and first in ("properties", "propertiesWithHistory")):
-                system, obj, name = "hubspot", table, second
+                system, obj, field_name = "hubspot", table, second
             else:
                 continue  # record envelope keys (createdAt, ...) every record has
             alias = _ALIAS.search(sql, key.end())
-            entry = found.setdefault((system, obj, name), ModelField(system, obj, name))
-            column = (path.stem, alias.group(1) if alias else "?")
+            entry = found.setdefault((system, obj, field_name),
+                                     ModelField(system, obj, field_name))
+            column = (name, alias.group(1) if alias else "?")
             if column not in entry.columns:
                 entry.columns.append(column)
     return list(found.values())
 
 
 class Lineage:
-    """Which models read a staging column, and the marts they feed (refs and column names in
-    the models' SQL; descriptions from the staging YAML)."""
+    """Which models read a staging column (their SQL names it) and the marts they feed (dbt's
+    graph), with the columns' descriptions from the models' YAML."""
 
-    def __init__(self, models_dir: Path = MODELS_DIR) -> None:
-        paths = {p.stem: p for p in models_dir.rglob("*.sql")}
-        self.sql = {name: p.read_text(encoding="utf-8") for name, p in paths.items()}
-        self.marts = {name for name, p in paths.items()
-                      if p.relative_to(models_dir).parts[0] == "marts"}
+    def __init__(self, manifest: Manifest) -> None:
+        self.models = _models(manifest)
+        self.marts = {name for name, node in self.models.items()
+                      if node["original_file_path"].startswith("models/marts/")}
         self.children: dict[str, set[str]] = {}
-        for name, sql in self.sql.items():
-            for parent in _REF.findall(sql):
-                self.children.setdefault(parent, set()).add(name)
-        self.descriptions: dict[tuple[str, str], str] = {}
-        for yml in (models_dir / "staging").rglob("*.yml"):
-            for model in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("models", []):
-                for column in model.get("columns", []):
-                    self.descriptions[(model["name"], column["name"])] = column.get(
-                        "description", "")
+        for name, node in self.models.items():
+            for parent in node["depends_on"]["nodes"]:
+                self.children.setdefault(parent.split(".")[-1], set()).add(name)
 
     def downstream(self, models: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -143,10 +154,11 @@ class Lineage:
         """What a missing field does: its staging columns are null, and what reads them."""
         parts, readers = [], set()
         for model, column in model_field.columns:
-            described = self.descriptions.get((model, column), "").rstrip(".")
-            parts.append(f"{model}.{column}" + (f" ({described})" if described else ""))
+            described = (self.models[model]["columns"].get(column) or {}).get("description", "")
+            parts.append(f"{model}.{column}" + (f" ({described.rstrip('.')})" if described else ""))
             mention = re.compile(rf"\b{re.escape(column)}\b")
-            readers |= {m for m in self.downstream([model]) if mention.search(self.sql[m])}
+            readers |= {m for m in self.downstream([model])
+                        if mention.search(self.models[m].get("raw_code", ""))}
         text = "always null: " + "; ".join(parts)
         if readers:
             marts = sorted(self.marts & (readers | self.downstream(readers)))
@@ -366,15 +378,22 @@ def _estimate_hubspot(report: Report, counts: dict[str, int | None], forms: int,
         search += 1 + max(1, math.ceil(records / SEARCH_PAGE_SIZE))  # high-water mark, pages
         other += 2 + math.ceil(records / batch) + 1  # properties, batch reads, archived list
     other += math.ceil((counts.get("contacts") or 0) / 1000)  # associations
-    other += 2 + 6 + 2 + forms + 1  # owners, property definitions, forms, submissions, events
+    # owners (live, archived), property definitions (3 types x live, archived), forms (live,
+    # archived), a first submissions page per form, a first email events page
+    other += 2 + 6 + 2 + forms + 1
     seconds = (search * max(1 / search_per_second, round_trip)
                + other * max(limits.window_seconds / limits.window_calls, round_trip))
     report.info(f"first sync: at least {search + other:,} calls ({search:,} searches), about "
                 f"{_duration(seconds)} at these limits and a {round_trip * 1000:.0f} ms round "
                 "trip (plus one call per 50 submissions and per 1,000 email events)")
-    if limits.daily_remaining is not None and search + other > limits.daily_remaining:
-        report.problem(f"the first sync needs at least {search + other:,} calls but only "
-                       f"{limits.daily_remaining:,} are left of today's limit")
+    if limits.daily is not None and limits.daily_remaining is not None:
+        # The client stops before the reserve, as the Salesforce quota guard does.
+        usable = limits.daily_remaining - math.ceil(limits.daily * DEFAULT_DAILY_RESERVE)
+        if search + other > usable:
+            report.problem(f"the first sync needs at least {search + other:,} calls but only "
+                           f"{max(0, usable):,} can be spent today ({DEFAULT_DAILY_RESERVE:.0%} "
+                           "of the daily limit is kept in reserve): it stops and resumes "
+                           "tomorrow")
 
 
 # -- Salesforce --------------------------------------------------------------------------------
@@ -408,18 +427,18 @@ def check_salesforce(client: SalesforceClient, report: Report, fields: list[Mode
     report.table(("stream", "records", "fields"), rows)
 
     report.info(f"rate limits: {usage.limit:,} API requests a day, {usage.limit - usage.used:,} "
-                f"left now ({SALESFORCE_QUOTA_RESERVE:.0%} kept in reserve by the pipeline)")
+                f"left now ({DEFAULT_QUOTA_RESERVE:.0%} kept in reserve by the pipeline)")
     requests_needed = sum(1 + max(1, math.ceil(n / MAX_BATCH_SIZE)) for n in counts.values())
     # LeadHistory is read again for every Lead that changed: on a first sync, all of them.
     requests_needed += math.ceil(counts.get("Lead", 0) / PARENT_IDS_PER_QUERY)
     seconds = requests_needed * timed.round_trip
-    usable = usage.limit - usage.used - math.ceil(usage.limit * SALESFORCE_QUOTA_RESERVE)
+    usable = usage.limit - usage.used - math.ceil(usage.limit * DEFAULT_QUOTA_RESERVE)
     report.info(f"first sync: about {requests_needed:,} API requests, {_duration(seconds)} at a "
                 f"{timed.round_trip * 1000:.0f} ms round trip (pages of 2,000 records take "
                 "longer)")
     if requests_needed > usable:
         days = math.ceil(requests_needed / max(1, usage.limit - math.ceil(
-            usage.limit * SALESFORCE_QUOTA_RESERVE)))
+            usage.limit * DEFAULT_QUOTA_RESERVE)))
         report.problem(f"the first sync needs about {requests_needed:,} API requests; "
                        f"{max(0, usable):,} can be spent today, so it stops at the quota and "
                        f"resumes over about {days} days")
@@ -436,7 +455,7 @@ def check_salesforce(client: SalesforceClient, report: Report, fields: list[Mode
 
 # -- entry point -------------------------------------------------------------------------------
 
-def run(print_line: Callable[[str], None] = print) -> int:
+def run() -> int:
     """Check both accounts with the pipeline's own resources; returns the exit status."""
     import dagster as dg  # the resources are Dagster's; imported here to keep `--help` quick
 
@@ -448,7 +467,8 @@ def run(print_line: Callable[[str], None] = print) -> int:
         print(f"samepage doctor: {exc}", file=sys.stderr)
         return 2
     report = Report(["samepage doctor: checking the configured accounts (read-only)"])
-    fields, lineage = staging_fields(), Lineage()
+    manifest = current_manifest()
+    fields, lineage = staging_fields(manifest), Lineage(manifest)
 
     def hubspot() -> None:
         resource = configured["hubspot"].process_config_and_initialize()
@@ -470,6 +490,5 @@ def run(print_line: Callable[[str], None] = print) -> int:
     verdict = ("all checks passed" if not report.problems
                else f"{report.problems} problem(s) found")
     report.lines.append(f"\nsamepage doctor: {verdict}")
-    for line in report.lines:
-        print_line(line)
+    print("\n".join(report.lines))
     return 1 if report.problems else 0

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from samepage.doctor import staging_fields
+from samepage.doctor import current_manifest, staging_fields
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth
 from sandbox.hubspot import READ_SCOPES
@@ -90,20 +90,22 @@ def test_a_missing_secret_is_named(generated: tuple[World, Truth], tmp_path: Pat
     assert "raw_salesforce.lead" in result.stdout  # the other source is still checked
 
 
-def test_the_fields_come_from_the_staging_models(tmp_path: Path) -> None:
-    fields = {f.label: f.columns for f in staging_fields()}
+def test_the_fields_come_from_the_staging_models() -> None:
+    fields = {f.label: f.columns for f in staging_fields(current_manifest())}
     assert fields["Lead.Disqualification_Reason__c"] == [("stg_salesforce__leads",
                                                           "disqualification_reason")]
     assert fields["contacts.hubspotscore"] == [("stg_hubspot__contacts", "hubspot_score"),
                                                ("stg_hubspot__contacts", "score_history")]
     assert "contacts.createdAt" not in fields  # envelope keys every record has
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    (staging / "stg_salesforce__leads.sql").write_text(
-        "select\n    cast({{ json_text('record', 'Score__c') }} as integer)\n"
-        "        as lead_score,\n    {{ json_text('record', 'Email') }} as email\n"
-        "from {{ source('raw_salesforce', 'lead') }}\n")
-    assert {f.label: f.columns for f in staging_fields(tmp_path)} == {
+    # a field a staging model starts selecting is checked from then on
+    manifest = {"nodes": {"model.samepage.stg_salesforce__leads": {
+        "resource_type": "model", "name": "stg_salesforce__leads",
+        "original_file_path": "models/staging/salesforce/stg_salesforce__leads.sql",
+        "depends_on": {"nodes": ["source.samepage.raw_salesforce.lead"]}, "columns": {},
+        "raw_code": "select\n    cast({{ json_text('record', 'Score__c') }} as integer)\n"
+                    "        as lead_score,\n    {{ json_text('record', 'Email') }} as email\n"
+                    "from {{ source('raw_salesforce', 'lead') }}\n"}}}
+    assert {f.label: f.columns for f in staging_fields(manifest)} == {
         "Lead.Score__c": [("stg_salesforce__leads", "lead_score")],
         "Lead.Email": [("stg_salesforce__leads", "email")]}
 
