@@ -1,7 +1,8 @@
 """HubSpot ingestion: every stream the models need, landed in schema ``raw_hubspot``.
 
 CRM objects are incremental by their last-modified property between the committed cursor and a
-high-water mark taken at the start of the run; property lists are discovered, so custom
+high-water mark taken at the start of the run, the window reaching back a lookback before the
+cursor because search indexes changes late; property lists are discovered, so custom
 properties arrive without code changes. Deletes come from the archived listing, merges from the
 survivors' ``hs_merged_object_ids`` (the loader drops the losers).
 """
@@ -10,7 +11,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from connectors.cursors import Checkpointed
+from connectors.cursors import Checkpointed, canonical, to_millis
+from connectors.errors import QuotaExhaustedError
 from connectors.hubspot import HubSpotClient
 from pipelines.defs.resources import HubSpotResource, WarehouseResource
 from pipelines.ingestion import (
@@ -69,11 +71,21 @@ STREAMS = {
 def hubspot_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                 hubspot: HubSpotResource, warehouse: WarehouseResource):
     with failing_clearly(CREDENTIALS):
-        yield from _sync(context, config, hubspot.client(), warehouse.warehouse())
+        try:
+            yield from _sync(context, config, hubspot.client(), warehouse.warehouse(),
+                             hubspot.search_lookback_seconds)
+        except QuotaExhaustedError as exc:
+            raise dg.Failure(
+                description=f"Stopped before exhausting the HubSpot daily API limit: {exc} "
+                            "Streams landed before it kept their state; the next run (after "
+                            "the reset) resumes from there.",
+                allow_retries=False,
+            ) from None
 
 
 def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: HubSpotClient,
-          warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+          warehouse: Warehouse,
+          lookback_seconds: int) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     lander = Lander(context, warehouse, client.session, CREDENTIALS)
     full = config.full_refresh
 
@@ -82,11 +94,13 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Hu
 
     for object_type, spec in CRM_OBJECTS.items():
         if lander.selected(spec):
-            yield from lander.land(_crm_stream(client, object_type, spec, since(spec), full))
+            yield from lander.land(_crm_stream(client, object_type, spec, since(spec), full,
+                                               lookback_seconds))
 
     if lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS):
         yield from lander.land(_associations_stream(
-            client, lander.warehouse, since(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS), full))
+            client, lander.warehouse, since(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS), full,
+            lookback_seconds))
     if lander.selected(HUBSPOT_OWNERS):
         yield from lander.land(StreamRun(HUBSPOT_OWNERS, client.owners(), replace=True))
     if lander.selected(HUBSPOT_PROPERTIES):
@@ -106,15 +120,16 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Hu
 
 
 def _crm_stream(client: HubSpotClient, object_type: str, spec: StreamSpec, since: str | None,
-                full: bool) -> StreamRun:
+                full: bool, lookback_seconds: int) -> StreamRun:
     properties = [d["name"] for d in client.properties(object_type) if not d.get("archived")]
     history = HISTORY_PROPERTIES.get(object_type, [])
     until = client.high_water_mark(object_type)
+    start = _reach_back(since, lookback_seconds)
     if until is None:  # no live records at all: only deletions can have happened
         changed: Checkpointed[Record] | None = None
     else:
         changed = Checkpointed(client.changed_objects(object_type, properties, history,
-                                                      since=since, until=until))
+                                                      since=start, until=until))
 
     def records() -> Iterator[Record]:
         if changed is not None:
@@ -126,21 +141,31 @@ def _crm_stream(client: HubSpotClient, object_type: str, spec: StreamSpec, since
 
     return StreamRun(spec, records(), cursor=cursor, replace=full,
                      metadata={"properties": len(properties), "history_properties": history,
-                               "window_start": since or "", "window_end": until or ""})
+                               "window_start": start or "", "window_end": until or "",
+                               "lookback_seconds": lookback_seconds})
+
+
+def _reach_back(since: str | None, lookback_seconds: int) -> str | None:
+    """Where an incremental window starts: a change search had not indexed by the last run's
+    high-water mark may be older than it, so read again from a lookback before the cursor
+    (records load by id, so the overlap is harmless)."""
+    return None if since is None else canonical(to_millis(since) - lookback_seconds * 1000)
 
 
 def _associations_stream(client: HubSpotClient, warehouse: Warehouse, since: str | None,
-                         full: bool) -> StreamRun:
+                         full: bool, lookback_seconds: int) -> StreamRun:
     """The companies of every contact that landed since this stream last caught up.
 
     The contacts come from the raw table, not from this run's read, so a run that died between
-    landing contacts and landing their associations is caught up by the next one. A contact gone
+    landing contacts and landing their associations is caught up by the next one; the lookback
+    reaches the contacts the last run landed late (behind its mark). A contact gone
     (archived, or merged into a survivor) gets an empty ``to`` list, so a removed association
     replaces the stale row instead of lingering.
     """
     live: list[str] = []
     gone: list[str] = []
-    for contact_id, is_deleted, record in warehouse.rows_since(HUBSPOT_CONTACTS, since):
+    start = _reach_back(since, lookback_seconds)
+    for contact_id, is_deleted, record in warehouse.rows_since(HUBSPOT_CONTACTS, start):
         (gone if is_deleted else live).append(contact_id)
         gone.extend(HUBSPOT_CONTACTS.merged_ids(record))
     caught_up_to = warehouse.cursor(HUBSPOT_CONTACTS)
