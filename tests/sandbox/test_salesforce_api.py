@@ -443,6 +443,11 @@ def test_fault_response_is_salesforce_shaped(sf: SfServer) -> None:
         response = sf.api.fault_response(status)
         assert response.status == status
         assert json.loads(response.body)[0]["errorCode"] == code
+    # Salesforce throttles with 403, never 429.
+    throttled = sf.api.fault_response(429)
+    assert throttled.status == 403 and json.loads(throttled.body) == [
+        {"message": "ConcurrentPerOrgLongTxn Limit exceeded.",
+         "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
 
 
 # -- The official client ------------------------------------------------------------------------
