@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.digest.formatting import kpi_value
 from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
 from pipelines.warehouse import PostgresWarehouse, open_warehouse
 from pipelines.warehouse.duckdb import connect_duckdb
 from pipelines.warehouse.grants import grant_bi_read
-from samepage import doctor
+from samepage import doctor, query, whatif
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
@@ -41,9 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     grant.add_argument("role")
     commands.add_parser("doctor", help="check the configured HubSpot and Salesforce accounts "
                                        "before a first sync (reads only; exit 1 on problems)")
+    what_if = commands.add_parser(
+        "what-if", help="rebuild the marts with changed definitions in a scratch copy and show "
+                        "what changes (the warehouse is not touched)")
+    what_if.add_argument("assignments", nargs="+", metavar="NAME=VALUE",
+                         help="a definition of dbt_project.yml and its new value (read as YAML)")
+    what_if.add_argument("--as-of", help="ISO instant to evaluate at (default: the as-of moment "
+                                         "of the warehouse's last build)")
+    query_command = commands.add_parser("query", help="print the result of a SQL query on the "
+                                                      "marts BI tools read (read-only)")
+    query_command.add_argument("sql")
+    query_command.add_argument("--max-rows", type=int, default=query.DEFAULT_MAX_ROWS)
     args = parser.parse_args(argv)
     if args.command == "doctor":
         return doctor.run()
+    if args.command == "what-if":
+        return whatif.main(args.assignments, args.as_of)
+    if args.command == "query":
+        return query.main(args.sql, args.max_rows)
     try:
         if args.command == "grant-bi":
             return grant_bi(args.role)
@@ -159,13 +175,17 @@ def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> Non
         print(f"    {name:<40} {rows:>9,} rows")
     print("  goals this month (marts.rpt_goal_scorecard):")
     for kpi, actual, target, status in scorecard:
-        print(f"    {kpi:<20} {actual:>14,.2f} of {target:>14,.2f}  {status}")
+        print(f"    {kpi:<20} {kpi_value(kpi, actual):>14} of {kpi_value(kpi, target):>14}  "
+              f"{status}")
     print(f"  BI copy (read-only): {settings.bi_warehouse_path(str(warehouse))}")
     for html in sorted(settings.digest_directory().glob("*.html"))[-1:]:
         print(f"  weekly digest:      {html}")
     print(f"  sandbox world:      {world_file} (truth: {sandbox_cli.truth_path_for(world_file)})")
-    print("  query it:           .venv/bin/python -c \"import duckdb; print(duckdb.connect("
-          f"'{warehouse}', read_only=True).sql('from marts.dim_people limit 5'))\"")
+    command = ("" if warehouse == DEFAULT_WAREHOUSE
+               else f"SAMEPAGE_WAREHOUSE={warehouse} ") + ".venv/bin/samepage"
+    print(f"  query it:           {command} query \"from marts.dim_people limit 5\"")
+    print(f"  try a definition:   {command} what-if mql_score_threshold=60 (a scratch copy; "
+          "README: samepage what-if)")
     print("  Dagster UI (runs, assets, lineage):")
     print(f"    DAGSTER_HOME={dagster_home} .venv/bin/dagster dev -w workspace.yaml")
     print("    then open http://127.0.0.1:3000 (to re-run from the UI, start a sandbox with")

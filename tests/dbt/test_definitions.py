@@ -35,11 +35,15 @@ def _time(text: str) -> datetime:
 
 
 def expected_mqls(world: World, truth: Truth, threshold: int) -> int:
-    """People whose contacts' score history first reaches ``threshold`` while they are neither
+    return len(expected_mql_times(world, truth, threshold))
+
+
+def expected_mql_times(world: World, truth: Truth, threshold: int) -> list[datetime]:
+    """When people's contacts' score history first reaches ``threshold`` while they are neither
     free-mail nor already customers (the truth says who is who)."""
     history = {c["id"]: c["propertiesWithHistory"]["hubspotscore"]
                for c in world.hubspot["contacts"] if not c["archived"]}
-    count = 0
+    times = []
     for person in truth.people:
         email = person["email"] or ""
         if email.rpartition("@")[2] in params.FREE_EMAIL_DOMAINS:
@@ -52,8 +56,8 @@ def expected_mqls(world: World, truth: Truth, threshold: int) -> int:
         first = min(crossings)
         customer = person["customer_at"]
         if customer is None or _time(customer) > first:
-            count += 1
-    return count
+            times.append(first)
+    return times
 
 
 @pytest.mark.parametrize("threshold", [35, 65])
