@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from pipelines.digest.formatting import axis_value, kpi_value, stage_name
+from pipelines.digest.formatting import axis_value, conversion, kpi_value, stage_name
 from pipelines.digest.model import Burnup, FunnelStage
 
 ACTUAL = "#2563eb"
@@ -107,7 +107,7 @@ def burnup_legend() -> str:
 
 def funnel_svg(stages: Sequence[FunnelStage], width: int = 780) -> str:
     """Centred bars per stage: the last four weeks (light) with this week inside it (dark), and
-    each stage's share of the one before over the four weeks."""
+    the share of the four weeks' people at the stage before who reached this one."""
     row_h, gap, top, label_w, note_w = 30, 8, 8, 90, 260
     height = top + len(stages) * (row_h + gap)
     bar_w = width - label_w - note_w
@@ -127,9 +127,8 @@ def funnel_svg(stages: Sequence[FunnelStage], width: int = 780) -> str:
             parts.append(f"<rect class='bar' x='{centre - w / 2:.1f}' y='{y0 + inset}' "
                          f"width='{w:.1f}' height='{row_h - 2 * inset}' rx='3' fill='{color}'/>")
         note = f"week {stage.week} · 4 weeks {stage.four_weeks}"
-        if previous is not None and previous.four_weeks:
-            share = stage.four_weeks / previous.four_weeks
-            note += f" · {share:.0%} of {stage_name(previous.stage)}"
+        if previous is not None and stage.conversion is not None:
+            note += f" · {conversion(previous.stage, stage.conversion)} reached it"
         parts.append(_text(label_w + bar_w + 10, y0 + row_h / 2 + 4, note))
         previous = stage
     parts.append("</svg>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipelines.digest.model import MONEY_KPIS, RATE_KPIS, Week
+from pipelines.digest.model import RATE_KPIS, Week
 
 STATUS_LABELS = {"on_track": "on track", "at_risk": "at risk", "behind": "behind"}
 STATUS_EMOJI = {"on_track": "🟢", "at_risk": "🟠", "behind": "🔴"}
@@ -22,10 +22,11 @@ def percent(value: float | None, decimals: int = 0) -> str:
 
 
 def kpi_value(kpi: str, value: float | None) -> str:
-    """A KPI in its own unit: rates as percentages, money and counts as whole numbers."""
+    """A KPI in its own unit: rates as percentages, money and counts as whole numbers (an
+    expected or forecast count too: 7.3 MQLs expected reads as 7)."""
     if kpi in RATE_KPIS:
         return percent(value, 1)
-    return number(value, 0 if kpi in MONEY_KPIS or value is None or value == int(value) else 1)
+    return number(value)
 
 
 def axis_value(kpi: str, value: float) -> str:
@@ -41,6 +42,17 @@ def axis_value(kpi: str, value: float) -> str:
 def stage_name(stage: str) -> str:
     """mql -> MQL; lead stays lead."""
     return stage.upper() if stage in ACRONYMS else stage
+
+
+def stage_plural(stage: str) -> str:
+    """mql -> MQLs; opportunity -> opportunities."""
+    name = stage_name(stage)
+    return f"{name[:-1]}ies" if name.endswith("y") else f"{name}s"
+
+
+def conversion(previous_stage: str, share: float | None) -> str:
+    """A funnel step as the definitions count it: '89% of MQLs' (those reaching this stage)."""
+    return DASH if share is None else f"{percent(share)} of {stage_plural(previous_stage)}"
 
 
 def status_text(status: str) -> str:

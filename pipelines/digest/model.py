@@ -8,7 +8,6 @@ from datetime import date, timedelta
 # The KPIs in the order both teams read them: the funnel first, money next, handoff quality last.
 KPI_ORDER = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won",
              "sla_attainment", "mql_to_sql_rate")
-MONEY_KPIS = frozenset({"pipeline_created", "revenue_won"})
 # Rates are shares (0..1); a week's rate is not the sum of its days, so they have no week total.
 RATE_KPIS = frozenset({"sla_attainment", "mql_to_sql_rate"})
 FUNNEL_STAGES = ("lead", "mql", "sal", "sql", "opportunity", "customer")
@@ -73,6 +72,11 @@ class FunnelStage:
     week: int
     previous_week: int
     four_weeks: int
+    # Of the people who reached the previous stage in the last four weeks, the share who reached
+    # this one at or after it by the as-of date (as mql_to_sql_rate is defined). Not this stage's
+    # count over the previous one's: people also reach a stage without the one before (an SQL by
+    # conversion without a SAL), so that ratio can pass 100%. None for the first stage.
+    conversion: float | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from pipelines.digest.model import (
@@ -75,7 +76,7 @@ def load_digest(reader: Reader) -> Digest:
         as_of=as_of,
         scorecard=scorecard(reader, as_of, week),
         burnups=burnups(reader, as_of),
-        funnel=funnel(reader, week),
+        funnel=funnel(reader, week, as_of),
         sla_week=sla_summary(reader, week.start, week.end),
         sla_four_weeks=sla_summary(reader, four_weeks_start, week.end),
         owners=worst_owners(reader, week.start, week.end),
@@ -137,8 +138,9 @@ def burnups(reader: Reader, as_of: date) -> list[Burnup]:
             for kpi, days in sorted(by_kpi.items(), key=lambda item: _kpi_rank(item[0]))]
 
 
-def funnel(reader: Reader, week: Week) -> list[FunnelStage]:
-    """People reaching each agreed stage in the week, the week before, and the last four weeks."""
+def funnel(reader: Reader, week: Week, as_of: date) -> list[FunnelStage]:
+    """People reaching each agreed stage in the week, the week before, and the last four weeks,
+    and each stage's conversion from the one before (see ``FunnelStage.conversion``)."""
     previous = week.start - timedelta(days=7)
     four_weeks = week.end - timedelta(days=27)
     counts = {row[0]: row[1:] for row in reader.rows("""
@@ -150,7 +152,34 @@ def funnel(reader: Reader, week: Week) -> list[FunnelStage]:
         from marts.fct_lifecycle_events
         group by lifecycle_stage
     """, [week.start, week.end, previous, previous + timedelta(days=6), four_weeks, week.end])}
-    return [FunnelStage(stage, *counts.get(stage, (0, 0, 0))) for stage in FUNNEL_STAGES]
+    steps = list(pairwise(FUNNEL_STAGES))
+    converted = {row[0]: row[1:] for row in reader.rows(f"""
+        with steps (from_stage, to_stage) as (
+            values {", ".join("(?, ?)" for _ in steps)}
+        )
+        select
+            steps.to_stage,
+            count(distinct earlier.person_id),
+            count(distinct later.person_id)
+        from steps
+        inner join marts.fct_lifecycle_events as earlier
+            on earlier.lifecycle_stage = steps.from_stage
+        left join marts.fct_lifecycle_events as later
+            on
+                later.person_id = earlier.person_id
+                and later.lifecycle_stage = steps.to_stage
+                and later.reached_at >= earlier.reached_at
+                and later.reached_on <= ?
+        where earlier.reached_on between ? and ?
+        group by steps.to_stage
+    """, [*(stage for step in steps for stage in step), as_of, four_weeks, week.end])}
+    return [FunnelStage(stage, *counts.get(stage, (0, 0, 0)),
+                        conversion=_share(*converted.get(stage, (0, 0))) if i else None)
+            for i, stage in enumerate(FUNNEL_STAGES)]
+
+
+def _share(cohort: int, reached: int) -> float | None:
+    return reached / cohort if cohort else None
 
 
 def sla_summary(reader: Reader, start: date, end: date) -> SlaSummary:

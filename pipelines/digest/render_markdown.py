@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pipelines.digest.formatting import (
     DASH,
+    conversion,
     kpi_value,
     number,
     percent,
@@ -81,9 +82,15 @@ def render_markdown(digest: Digest) -> str:
         "",
         "## Funnel (people reaching each agreed stage)",
         "",
-        *table(["Stage", "This week", "Previous week", "Last 4 weeks"],
-               [[stage_name(stage.stage), stage.week, stage.previous_week, stage.four_weeks]
-                for stage in digest.funnel]),
+        *table(["Stage", "This week", "Previous week", "Last 4 weeks", "Conversion"],
+               [[stage_name(stage.stage), stage.week, stage.previous_week, stage.four_weeks,
+                 conversion(previous.stage, stage.conversion) if previous else DASH]
+                for previous, stage in zip([None, *digest.funnel], digest.funnel, strict=False)]),
+        "",
+        "Conversion: of the people who reached the stage before in the last 4 weeks, the share "
+        "who reached this one at or after it by the as-of date. Counts of two stages do not "
+        "divide: people also reach a stage without the one before (an SQL by conversion without "
+        "a SAL).",
         "",
         "## Handoff SLA",
         "",

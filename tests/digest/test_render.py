@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ import pytest
 
 from pipelines.digest import write_digest
 from pipelines.digest.charts import nice_ticks
+from pipelines.digest.formatting import kpi_value
 from pipelines.digest.model import FUNNEL_STAGES, Digest, Week
 from pipelines.digest.queries import Reader, load_digest
 from pipelines.digest.render_markdown import render_markdown, slack_text
@@ -179,3 +181,31 @@ def test_slack_text_has_the_headline_numbers_and_the_links(digest):
     assert f"{counts['on_track']} on track, {counts['at_risk']} at risk" in text
     assert f"{digest.sla_week.breached} breached of {digest.sla_week.mqls} MQLs" in text
     assert text.endswith("Full digest: http://dagster.example/assets/digest/weekly_digest")
+
+
+def test_funnel_conversion_is_the_share_of_the_stage_before_that_reached_it(digest, built_marts):
+    """Not one stage's count over the other's (SQLs also come without a SAL: 167% of SAL)."""
+    start, end = digest.week.end - timedelta(days=27), digest.week.end
+    funnel = {stage.stage: stage for stage in digest.funnel}
+    rows = markdown_table(render_markdown(digest), "## Funnel")
+    assert funnel["lead"].conversion is None and rows["lead"][3] == "-"
+    for previous, stage in pairwise(FUNNEL_STAGES):
+        people = sql(built_marts, f"select {previous}_at, {stage}_at from marts.dim_people "
+                                  f"where cast({previous}_at as date) between ? and ?",
+                     start, end)
+        reached = sum(later is not None and later >= earlier and later.date() <= digest.as_of
+                      for earlier, later in people)
+        expected = reached / len(people) if people else None
+        assert funnel[stage].conversion == pytest.approx(expected), stage
+        name = stage.upper() if stage in ("mql", "sal", "sql") else stage
+        plural = {"lead": "leads", "mql": "MQLs", "sal": "SALs", "sql": "SQLs",
+                  "opportunity": "opportunities"}[previous]
+        assert rows[name][3] == (f"{expected:.0%} of {plural}" if people else "-"), stage
+
+
+def test_counts_and_money_read_whole_and_rates_as_percent():
+    assert kpi_value("mqls", 7.3) == "7"
+    assert kpi_value("sals", 11.0) == "11"
+    assert kpi_value("pipeline_created", 1_210_000.4) == "1,210,000"
+    assert kpi_value("sla_attainment", 0.6667) == "66.7%"
+    assert kpi_value("mql_to_sql_rate", None) == "-"
