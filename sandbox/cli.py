@@ -20,7 +20,8 @@ from pathlib import Path
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth, advance, generate
 from sandbox.http import FaultConfig
-from sandbox.hubspot import READ_SCOPES
+from sandbox.hubspot import DAILY_LIMIT, IRREGULAR_EVERY, READ_SCOPES
+from sandbox.hubspot_search import IndexLag
 from sandbox.world import World, WorldError
 
 
@@ -57,7 +58,16 @@ def _serve(argv: list[str]) -> int:
     limits.add_argument("--salesforce-daily-limit", type=int, default=100_000)
     limits.add_argument("--token-ttl", type=float, default=7200.0,
                         help="seconds until a Salesforce access token expires")
+    limits.add_argument("--hubspot-daily-limit", type=int, default=DAILY_LIMIT,
+                        help="HubSpot calls per portal per (world) day")
     limits.add_argument("--no-rate-limits", action="store_true", help="for benchmarks")
+    edges = parser.add_argument_group("HubSpot edges (sandbox/README.md)")
+    edges.add_argument("--hubspot-index-lag", type=float, metavar="MEDIAN_SECONDS",
+                       help="search sees a change this long (median) after it; off by default")
+    edges.add_argument("--hubspot-regular-pages", action="store_true",
+                       help="no short or empty search and list pages")
+    edges.add_argument("--hubspot-history-limit", type=int, metavar="N",
+                       help="keep only each property's N newest history entries")
     access = parser.add_argument_group("what the credentials may read (default: everything)")
     access.add_argument("--hubspot-scopes", metavar="SCOPE,...",
                         help="the private app's scopes (others answer 403 MISSING_SCOPES)")
@@ -87,6 +97,11 @@ def _serve(argv: list[str]) -> int:
         salesforce_daily_request_limit=(
             10**9 if args.no_rate_limits else args.salesforce_daily_limit),
         salesforce_token_ttl_seconds=args.token_ttl,
+        hubspot_daily_limit=None if args.no_rate_limits else args.hubspot_daily_limit,
+        hubspot_index_lag=None if args.hubspot_index_lag is None else IndexLag(
+            args.hubspot_index_lag, max_seconds=max(600.0, 120 * args.hubspot_index_lag)),
+        hubspot_irregular_every=None if args.hubspot_regular_pages else IRREGULAR_EVERY,
+        hubspot_history_limit=args.hubspot_history_limit,
         hubspot_scopes=(tuple(s for s in args.hubspot_scopes.split(",") if s)
                         if args.hubspot_scopes is not None else READ_SCOPES),
         salesforce_hidden_objects=tuple(h for h in args.salesforce_hide if "." not in h),
