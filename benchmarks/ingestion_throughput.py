@@ -214,7 +214,8 @@ def run_connector(warehouse: Path, url: str) -> str:
     token = Sandbox.hubspot_access_token
     session = hubspot_session(token, rate_limit=None, search_rate_limit=None)
     client = HubSpotClient(token, api_base=url, session=session)
-    stream = _crm_stream(client, "contacts", HUBSPOT_CONTACTS, since=None, full=True)
+    stream = _crm_stream(client, "contacts", HUBSPOT_CONTACTS, since=None, full=True,
+                         lookback_seconds=0)
     DuckDBWarehouse(warehouse).load(HUBSPOT_CONTACTS, stream.records, run_id=str(uuid.uuid4()),
                                     cursor=stream.cursor, replace=True)
     return f"client calls={session.stats.calls}"
@@ -227,7 +228,8 @@ def warm_up(url: str) -> int:
     token = Sandbox.hubspot_access_token
     client = HubSpotClient(token, api_base=url, session=hubspot_session(
         token, rate_limit=None, search_rate_limit=None))
-    stream = _crm_stream(client, "contacts", HUBSPOT_CONTACTS, since=None, full=True)
+    stream = _crm_stream(client, "contacts", HUBSPOT_CONTACTS, since=None, full=True,
+                         lookback_seconds=0)
     return sum(1 for _ in stream.records)
 
 
