@@ -15,6 +15,8 @@ Exit status: 0 when all is well, 1 when a problem was found, 2 when the settings
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import re
@@ -73,7 +75,8 @@ Manifest = dict[str, Any]
 def current_manifest() -> Manifest:
     """dbt's manifest of the models as they are now: importing the pipeline's dbt definitions
     re-parses the project when a file changed since the last parse."""
-    from pipelines.defs.dbt import dbt_project
+    with contextlib.redirect_stdout(io.StringIO()):  # dbt's parse log is not the report
+        from pipelines.defs.dbt import dbt_project
 
     return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
 
@@ -425,6 +428,7 @@ def check_salesforce(client: SalesforceClient, report: Report, fields: list[Mode
         rows.append((spec.name, counts[sobject], len(names)))
     report.info("records (deleted ones included) and fields per stream:")
     report.table(("stream", "records", "fields"), rows)
+    usage = timed(client.api_usage)  # again: what this check's own calls left
 
     report.info(f"rate limits: {usage.limit:,} API requests a day, {usage.limit - usage.used:,} "
                 f"left now ({DEFAULT_QUOTA_RESERVE:.0%} kept in reserve by the pipeline)")
@@ -458,6 +462,7 @@ def check_salesforce(client: SalesforceClient, report: Report, fields: list[Mode
 def run() -> int:
     """Check both accounts with the pipeline's own resources; returns the exit status."""
     import dagster as dg  # the resources are Dagster's; imported here to keep `--help` quick
+    from dagster_dbt.errors import DagsterDbtError
 
     from pipelines.defs.resources import resources
 
@@ -467,7 +472,12 @@ def run() -> int:
         print(f"samepage doctor: {exc}", file=sys.stderr)
         return 2
     report = Report(["samepage doctor: checking the configured accounts (read-only)"])
-    manifest = current_manifest()
+    try:
+        manifest = current_manifest()
+    except DagsterDbtError as exc:  # the project does not parse: no list of fields to check
+        print(f"samepage doctor: dbt could not parse dbt_project: {_failure(exc)}",
+              file=sys.stderr)
+        return 2
     fields, lineage = staging_fields(manifest), Lineage(manifest)
 
     def hubspot() -> None:

@@ -145,3 +145,17 @@ def test_a_user_can_try_it_against_a_restricted_sandbox_from_the_command_line(
     assert "raw_hubspot.email_events will fail" in problems[0]
     assert problems[0].endswith("grant content")
     assert "field Lead.Disqualification_Reason__c is missing" in problems[1]
+
+
+def test_a_first_sync_larger_than_the_daily_allowances_is_a_problem(
+        generated: tuple[World, Truth], tmp_path: Path) -> None:
+    # doctor's own reads spend about 20 of each
+    settings = SandboxSettings(hubspot_daily_limit=80, salesforce_daily_request_limit=40)
+    with Sandbox(generated[0], settings) as sandbox:
+        result = doctor(sandbox, tmp_path)
+    assert result.returncode == 1, result.stdout
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  !!")]
+    assert len(problems) == 2, result.stdout
+    assert "can be spent today (10% of the daily limit is kept in reserve)" in problems[0]
+    assert "80 a day" in result.stdout  # the daily limit as HubSpot's headers announce it
+    assert "stops at the quota and resumes over about" in problems[1]
