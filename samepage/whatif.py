@@ -56,11 +56,24 @@ def main(assignments: Sequence[str], as_of: str | None = None) -> int:
     """The command: 0 when the comparison printed, 1 (with the reason on stderr) otherwise."""
     try:
         overrides = parse_assignments(assignments)
-        moment = as_of or (settings.as_of().isoformat() if settings.as_of() else None)
-        return run_what_if(overrides, settings.warehouse_location(), as_of=moment)
+        # --as-of, else SAMEPAGE_AS_OF, else (in run_what_if) the warehouse's last build
+        moment = _instant(as_of) if as_of is not None else settings.as_of()
+        return run_what_if(overrides, settings.warehouse_location(),
+                           as_of=moment.isoformat() if moment else None)
     except (WhatIfError, settings.SettingsError) as exc:
         print(f"samepage what-if: {exc}", file=sys.stderr)
         return 1
+
+
+def _instant(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise WhatIfError(f"--as-of must be an ISO 8601 instant with its offset, such as "
+                          f"2026-06-30T00:00:00Z, not {text!r}")
+    return instant
 
 
 def parse_assignments(texts: Sequence[str]) -> dict[str, Any]:

@@ -109,17 +109,18 @@ def test_a_longer_sla_window_changes_only_the_sla(warehouse: Path,
     assert figures[("all", "drift")][0] == figures[("all", "drift")][1]
 
 
-@pytest.mark.parametrize(("assignment", "message"), [
-    ("sla_first_touch_hours=0", "definition sla_first_touch_hours = 0 is not allowed; allowed: "
-                                "a number of hours above 0"),
-    ("mql_score_threshold=abc", 'definition mql_score_threshold = "abc" is not allowed'),
-    ("mql_threshold=60", "unknown definition 'mql_threshold'"),
-    ("sla_first_touch_hours", "'sla_first_touch_hours' is not NAME=VALUE"),
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["sla_first_touch_hours=0"], "definition sla_first_touch_hours = 0 is not allowed; allowed: "
+                                  "a number of hours above 0"),
+    (["mql_score_threshold=abc"], 'definition mql_score_threshold = "abc" is not allowed'),
+    (["mql_threshold=60"], "unknown definition 'mql_threshold'"),
+    (["sla_first_touch_hours"], "'sla_first_touch_hours' is not NAME=VALUE"),
+    (["--as-of", "yesterday", "sla_first_touch_hours=48"], "--as-of must be an ISO 8601 instant"),
 ])
 def test_a_nonsense_value_is_refused_before_any_build(
-        warehouse: Path, assignment: str, message: str,
+        warehouse: Path, arguments: list[str], message: str,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["what-if", assignment]) == 1
+    assert main(["what-if", *arguments]) == 1
     captured = capsys.readouterr()
     assert message in captured.err
     assert "building" not in captured.out
