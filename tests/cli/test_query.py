@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from contextlib import closing
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 from samepage.cli import main
 from samepage.query import format_table
+from tests.postgres import temporary_database
 
 
 @pytest.fixture
@@ -74,3 +77,19 @@ def test_format_table_aligns_numbers_right_and_text_left() -> None:
         "---------------+--------+---------\n"
         "mqls           |     11 | true\n"
         "sla_attainment |  0.667 | NULL\n")
+
+
+def test_on_postgres_the_query_runs_read_only_on_the_server(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with temporary_database() as dsn:
+        with closing(psycopg2.connect(dsn)) as con, con, con.cursor() as cursor:
+            cursor.execute("create schema marts; create table marts.dim_people as "
+                           "select 'p1' as person_id, 3 as touches")
+        monkeypatch.setenv("SAMEPAGE_WAREHOUSE", dsn)
+        assert main(["query", "select person_id, touches from marts.dim_people"]) == 0
+        assert capsys.readouterr().out.splitlines()[2:] == ["p1        |       3", "(1 row)"]
+        assert main(["query", "delete from marts.dim_people"]) == 1
+        assert "read-only transaction" in capsys.readouterr().err
+        with closing(psycopg2.connect(dsn)) as con, con.cursor() as cursor:
+            cursor.execute("select count(*) from marts.dim_people")
+            assert cursor.fetchone()[0] == 1
