@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote_plus, urlencode, urlsplit
 
@@ -32,6 +32,7 @@ from connectors.session import (
     build_session,
     raise_for_api_error,
 )
+from connectors.writes import WriteResult
 
 API_NAME = "HubSpot"
 DEFAULT_API_BASE = "https://api.hubapi.com"
@@ -60,6 +61,9 @@ OWNERS_PAGE_SIZE = 500
 FORMS_PAGE_SIZE = 100
 SUBMISSIONS_PAGE_SIZE = 50
 EVENTS_PAGE_SIZE = 1000
+BATCH_UPDATE_SIZE = 100  # batch/update maximum
+# HubSpot refuses a whole batch update for one invalid value, with this message before the list.
+INVALID_VALUES = "Property values were not valid: "
 
 # Contacts are the exception; every other CRM object's last-modified property is this one.
 LAST_MODIFIED = {"contacts": "lastmodifieddate"}
@@ -379,6 +383,69 @@ class HubSpotClient:
         links = [link for page in HubSpotPaginator().pages(fetch) for link in page.get("to", [])]
         return {key: value for key, value in result.items() if key != "paging"} | {"to": links}
 
+    # -- writes ---------------------------------------------------------------------------------
+
+    def property_groups(self, object_type: str) -> Iterator[Record]:
+        """Every property group of ``object_type`` (``name``, ``label``, ``displayOrder``)."""
+        url = f"{self.api_base}/crm/v3/properties/{object_type}/groups"
+        yield from self._get(url, {}).get("results", [])
+
+    def ensure_property_group(self, object_type: str, name: str, label: str) -> bool:
+        """Create a property group unless it exists: True when created, False when it was
+        there (409), which is also what a retried creation whose answer was lost finds."""
+        return self._create(f"{self.api_base}/crm/v3/properties/{object_type}/groups",
+                            {"name": name, "label": label})
+
+    def ensure_property(self, object_type: str, definition: Mapping[str, Any]) -> bool:
+        """Create a property (``definition`` as HubSpot takes it: name, label, type, fieldType,
+        groupName, ...) unless one of that name exists: True when created, False when not."""
+        return self._create(f"{self.api_base}/crm/v3/properties/{object_type}",
+                            dict(definition))
+
+    def update_objects(self, object_type: str,
+                       updates: Iterable[Mapping[str, Any]]) -> Iterator[WriteResult]:
+        """Write ``{"id", "properties"}`` updates, 100 a call: one ``WriteResult`` per update,
+        in order, a call's results as soon as it returns (None or "" clears a value).
+
+        Per-record problems are results, not exceptions: an id that is deleted or does not
+        exist (207 with ``OBJECT_NOT_FOUND``), and an invalid value. HubSpot refuses the whole
+        batch (400) for one invalid value without naming the record, so such a batch is split
+        in halves and resent until the invalid update stands alone: the valid ones are written
+        at a cost of about two calls per halving. Every update sets absolute values, so a
+        batch resent after a lost answer leaves the records as one write would.
+        """
+        url = f"{self.api_base}/crm/v3/objects/{object_type}/batch/update"
+        for batch in chunks(updates, BATCH_UPDATE_SIZE):
+            yield from self._update_batch(url, [
+                {"id": str(u["id"]), "properties": dict(u["properties"])} for u in batch])
+
+    def _update_batch(self, url: str, inputs: list[Record]) -> list[WriteResult]:
+        response = self.session.post(url, data=orjson.dumps({"inputs": inputs}),
+                                     headers=JSON_BODY, auth=self.auth)
+        refusal = _json_dict(response) if response.status_code == 400 else {}
+        if refusal.get("category") == "VALIDATION_ERROR":
+            if len(inputs) == 1:
+                return [_invalid_update(inputs[0]["id"], refusal)]
+            half = len(inputs) // 2
+            return self._update_batch(url, inputs[:half]) + self._update_batch(url, inputs[half:])
+        page = self._checked(response)
+        failed: dict[str, Record] = {}
+        for error in page.get("errors", []):
+            for record_id in (error.get("context") or {}).get("ids", []):
+                failed[str(record_id)] = error
+        return [WriteResult(item["id"], False, failed[item["id"]].get("category"),
+                            failed[item["id"]].get("message"))
+                if item["id"] in failed else WriteResult(item["id"], True)
+                for item in inputs]
+
+    def _create(self, url: str, body: dict[str, Any]) -> bool:
+        response = self.session.post(url, data=orjson.dumps(body), headers=JSON_BODY,
+                                     auth=self.auth)
+        if response.status_code == 409:
+            return False
+        self._checked(response)
+        return True
+
     # -- marketing ------------------------------------------------------------------------------
 
     def email_events(self, since: Moment | None) -> Generator[Record, None, str | None]:
@@ -509,6 +576,24 @@ def _json_dict(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _invalid_update(record_id: str, refusal: dict[str, Any]) -> WriteResult:
+    """One update's validation refusal: the first property error's code, every message, and
+    the properties named (parsed from the message, HubSpot's only carrier of them)."""
+    message = str(refusal.get("message", ""))
+    problems: list[Any] = []
+    if message.startswith(INVALID_VALUES):
+        try:
+            problems = orjson.loads(message[len(INVALID_VALUES):])
+        except orjson.JSONDecodeError:
+            problems = []
+    problems = [p for p in problems if isinstance(p, dict)] if isinstance(problems, list) else []
+    if not problems:
+        return WriteResult(record_id, False, refusal.get("category"), message)
+    return WriteResult(record_id, False, problems[0].get("error") or refusal.get("category"),
+                       "; ".join(str(p.get("message")) for p in problems),
+                       tuple(str(p.get("name")) for p in problems if p.get("name")))
 
 
 def _error_text(error: dict[str, Any]) -> str:

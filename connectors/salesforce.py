@@ -17,7 +17,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +40,7 @@ from connectors.session import (
     build_session,
     raise_for_api_error,
 )
+from connectors.writes import WriteResult
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ API_NAME = "Salesforce"
 DEFAULT_LOGIN_URL = "https://login.salesforce.com"
 DEFAULT_API_VERSION = "v62.0"
 MAX_BATCH_SIZE = 2000
+COLLECTION_SIZE = 200  # sObject Collections maximum
 # 300 quoted 18-character ids keep a query far below SOQL's 100,000-character limit.
 PARENT_IDS_PER_QUERY = 300
 DEFAULT_QUOTA_RESERVE = 0.10  # share of the daily API requests left for everything else
@@ -490,6 +492,35 @@ class SalesforceClient:
 
         for page in SalesforcePaginator().pages(fetch):
             yield from page.get("records", [])
+
+    def update_records(self, sobject: str,
+                       records: Iterable[Mapping[str, Any]]) -> Iterator[WriteResult]:
+        """Update records (``{"Id": ..., field: value}``; None clears a field) through sObject
+        Collections, 200 a call with ``allOrNone`` false: one ``WriteResult`` per record, in
+        order, a call's results as soon as it returns.
+
+        Per-record problems (a converted Lead, a deleted record, a missing or read-only field,
+        a value too long or of the wrong type) are results, not exceptions. Results are matched
+        by position: Salesforce returns them in request order and may omit a failed one's id.
+        Every update sets absolute values, so a call resent after a lost answer is harmless.
+        """
+        url = f"{self._base()}composite/sobjects"
+        for batch in chunks(records, COLLECTION_SIZE):
+            body = {"allOrNone": False, "records": [
+                {"attributes": {"type": sobject}, "id": str(record["Id"]),
+                 **{name: value for name, value in record.items() if name != "Id"}}
+                for record in batch]}
+            results = self._call("PATCH", url, None, {}, json=body).json()
+            if not isinstance(results, list) or len(results) != len(batch):
+                raise ApiError(API_NAME, 200, "sObject Collections did not answer one result "
+                               f"for each of {len(batch)} records", url)
+            for record, result in zip(batch, results, strict=True):
+                errors = result.get("errors") or []
+                first = errors[0] if errors else {}
+                yield WriteResult(
+                    str(record["Id"]), bool(result.get("success")), first.get("statusCode"),
+                    "; ".join(str(e.get("message")) for e in errors) or None,
+                    tuple(dict.fromkeys(f for e in errors for f in e.get("fields") or [])))
 
     def _base(self) -> str:
         return f"{self.auth.instance_url}/services/data/{self.api_version}/"

@@ -6,9 +6,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Self
 
+from sandbox import hubspot_writes, salesforce_writes
 from sandbox.admin import AdminApi
 from sandbox.generator import Truth, advance
-from sandbox.http import FaultConfig, FaultInjector, SandboxServer, start_server
+from sandbox.http import FaultConfig, FaultInjector, LoggedRequest, SandboxServer, start_server
 from sandbox.hubspot import (
     DAILY_LIMIT,
     DEFAULT_ACCESS_TOKEN,
@@ -17,6 +18,7 @@ from sandbox.hubspot import (
     HubSpotApi,
 )
 from sandbox.hubspot_search import IndexLag
+from sandbox.hubspot_writes import WRITE_SCOPES
 from sandbox.salesforce import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SalesforceApi
 from sandbox.world import World
 
@@ -40,7 +42,7 @@ class SandboxSettings:
     faults: FaultConfig = field(default_factory=FaultConfig)
     # What the credentials may read: the private app's scopes, and the Salesforce objects and
     # fields ("Lead.Disqualification_Reason__c") the integration user's profile cannot see.
-    hubspot_scopes: tuple[str, ...] = READ_SCOPES
+    hubspot_scopes: tuple[str, ...] = READ_SCOPES + WRITE_SCOPES
     salesforce_hidden_objects: tuple[str, ...] = ()
     salesforce_hidden_fields: tuple[str, ...] = ()
 
@@ -119,6 +121,18 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def requests(self) -> list[LoggedRequest]:
+        """Every API request served so far (method, path, status), in arrival order."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._server.log.entries()
+
+    def write_requests(self) -> list[LoggedRequest]:
+        """The requests that write (to either API), answered or not."""
+        return [r for r in self.requests()
+                if hubspot_writes.is_write(r.method, r.path)
+                or salesforce_writes.is_write(r.method, r.path)]
 
     def set_faults(self, faults: FaultConfig) -> None:
         """Replace the fault settings; the injector is reseeded so a fault schedule repeats."""

@@ -116,6 +116,34 @@ class FaultInjector:
             return self._random.choice((429, 500, 503))
 
 
+@dataclass(frozen=True)
+class LoggedRequest:
+    method: str
+    path: str
+    status: int  # 0: the connection was dropped without an answer
+
+
+class RequestLog:
+    """Every request the server answered (or dropped), in arrival order; thread-safe. Tests
+    count calls with it, e.g. that a dry run sends no write."""
+
+    def __init__(self) -> None:
+        self._entries: list[LoggedRequest] = []
+        self._lock = threading.Lock()
+
+    def record(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._entries.append(LoggedRequest(method, path, status))
+
+    def entries(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 class _DroppedError(Exception):
     """Close the connection without answering."""
 
@@ -130,6 +158,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.apis = apis
         self.faults = faults
         self.request_count = 0
+        self.log = RequestLog()
 
     @property
     def url(self) -> str:
@@ -189,6 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             response = self.server.dispatch(request)
         except _DroppedError:
+            self.server.log.record(request.method, request.path, 0)
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -198,6 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sandbox error answering %s %s with HTTP 500", request.method,
                           request.path)
             response = Response.json(500, {"status": "error", "message": f"sandbox error: {exc!r}"})
+        self.server.log.record(request.method, request.path, response.status)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -36,6 +36,7 @@ from sandbox.hubspot_records import (
     to_millis,
 )
 from sandbox.hubspot_search import IndexLag, Query, Searcher
+from sandbox.hubspot_writes import HubSpotWrites
 from sandbox.world import World
 
 DEFAULT_ACCESS_TOKEN = "pat-na1-00000000-sandbox-token"
@@ -142,6 +143,8 @@ class HubSpotApi:
              lambda s, r, _: s.marketing.list_events(r)),
             ("GET", re.compile(r"/account-info/v3/details/?"), self._account),
         ]
+        self._writes = HubSpotWrites(self.load, DEFAULT_APP_ID)
+        self._routes[:0] = self._writes.routes()
         self.load(world)
 
     def load(self, world: World) -> None:
@@ -158,6 +161,7 @@ class HubSpotApi:
                      for t, table in tables.items()}
         self._state = _State(tables, searchers, list(hubspot.get("owners", [])), properties,
                              Marketing(hubspot), world.clock[:10])
+        self._writes.loaded(world)
 
     def matches(self, path: str) -> bool:
         return path.startswith(_PREFIXES)
@@ -177,7 +181,7 @@ class HubSpotApi:
         token = request.headers.get("authorization", "")
         if token != f"Bearer {self.access_token}":
             return error_response(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
-        required = required_scopes(request.path)
+        required = required_scopes(request.path, request.method)
         if required and not self.scopes.intersection(required):
             # As HubSpot answers: any one of the listed scopes would do.
             return error_response(
@@ -185,6 +189,7 @@ class HubSpotApi:
                 errors=[{"message": "One or more of the following scopes are required.",
                          "context": {"requiredGranularScopes": list(required)}}],
                 links={"scopes": "https://developers.hubspot.com/scopes"})
+        self._writes.settle(request)  # re-index once after writes
         state = self._state  # one world for the whole request, even if `load` runs meanwhile
         search = request.method == "POST" and request.path.rstrip("/").endswith("/search")
         refusal, headers = self._limits.admit(self.access_token, search, state.day)
@@ -417,9 +422,10 @@ class HubSpotApi:
             "dataHostingLocation": "na1"})
 
 
-def required_scopes(path: str) -> tuple[str, ...]:
+def required_scopes(path: str, method: str = "GET") -> tuple[str, ...]:
     """The scopes of which a call needs one (empty: none), as HubSpot's specs list them for
-    private apps; a property definition read takes its object's read or schema scope."""
+    private apps; a property definition read takes its object's read or schema scope, a write
+    the object's (records) or schema's (definitions, groups) write scope."""
     parts = path.strip("/").split("/")
     if parts[:3] in (["crm", "v3", "objects"], ["crm", "v3", "properties"],
                      ["crm", "v4", "associations"]) and len(parts) > 3:
@@ -427,7 +433,11 @@ def required_scopes(path: str) -> tuple[str, ...]:
         if object_type not in OBJECT_TYPES:
             return ()  # answered as an unknown object type
         if parts[2] == "properties":
+            if method == "POST":
+                return (f"crm.schemas.{object_type}.write",)
             return (f"crm.objects.{object_type}.read", f"crm.schemas.{object_type}.read")
+        if method == "PATCH" or path.rstrip("/").endswith("/batch/update"):
+            return (f"crm.objects.{object_type}.write",)
         return (f"crm.objects.{object_type}.read",)
     if parts[:3] == ["crm", "v3", "owners"]:
         return ("crm.objects.owners.read",)

@@ -38,6 +38,7 @@ from sandbox.salesforce_oauth import (
     on_generic_login_host,
     request_params,
 )
+from sandbox.salesforce_writes import SalesforceWrites
 from sandbox.world import World
 
 log = logging.getLogger(__name__)
@@ -312,6 +313,7 @@ class SalesforceApi:
         self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
         self._locator_ids = itertools.count(1)
         self._bulk = BulkQueryJobs(self._run_for_bulk, self._page_size)
+        self._writes = SalesforceWrites(self.load)
         self.load(world)
 
     # -- lifecycle and test hooks ------------------------------------------------------------
@@ -323,6 +325,7 @@ class SalesforceApi:
         # One assignment each: requests see the old world or the new one, whole.
         self._app = ConnectedApp(self.client_id, self.client_secret, key)
         self._state = state
+        self._writes.loaded(world)
 
     def login_domain(self, instance_url: Callable[[], str]) -> LoginDomain:
         """This org's token endpoint as login.salesforce.com serves it, for a second listener;
@@ -368,7 +371,8 @@ class SalesforceApi:
                               instance_url=request.base_url)
         m = _VERSIONED.match(path)
         jobs = m is not None and _JOBS.match(m.group(2) or "") is not None
-        if request.method not in ("GET", "HEAD") and not jobs:
+        write = m is not None and self._writes.handles(request.method, m.group(2) or "")
+        if request.method not in ("GET", "HEAD") and not jobs and not write:
             return _errors(405, "METHOD_NOT_ALLOWED",
                            f"HTTP Method '{request.method}' not allowed. Allowed are GET,HEAD")
         if path == "/services/data":
@@ -388,8 +392,11 @@ class SalesforceApi:
             return _errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.",
                            headers)
         rest = m.group(2) or ""
+        self._writes.settle(request)  # a read after writes rebuilds the state once
         jobs = _JOBS.match(rest)
-        if jobs:
+        if write:
+            response = self._writes.handle(request, rest, self._state)
+        elif jobs:
             response = self._bulk.handle(request, m.group(1), jobs.group(1) or "",
                                          self._state.user_id)
         else:
