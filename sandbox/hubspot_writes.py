@@ -232,11 +232,12 @@ class HubSpotWrites:
         if not isinstance(properties, dict):
             raise invalid("Invalid input JSON: properties must be an object")
         table: ObjectTable = state.tables[object_type]
+        definitions = _definitions(state, object_type)
         with self._lock:
-            errors = _invalid_values(state, object_type, properties)
+            errors = _invalid_values(table, definitions, properties)
             if errors:
                 raise _validation_error(errors)
-            record = self._write(state, object_type, groups[1], properties)
+            record = self._write(table, definitions, groups[1], properties)
         if record is None:
             raise not_found()
         return Response.raw_json(200, _render(record, table, properties))
@@ -252,16 +253,17 @@ class HubSpotWrites:
         if len(inputs) > BATCH_UPDATE_MAX:
             raise invalid(f"Too many inputs ({len(inputs)}). The limit is {BATCH_UPDATE_MAX}.")
         table: ObjectTable = state.tables[object_type]
+        definitions = _definitions(state, object_type)
         started = iso_millis(int(time.time() * 1000))
         results, missing = [], []
         with self._lock:
             # One invalid value refuses the whole batch, before anything is written.
             errors = [e for item in inputs
-                      for e in _invalid_values(state, object_type, item["properties"])]
+                      for e in _invalid_values(table, definitions, item["properties"])]
             if errors:
                 raise _validation_error(errors)
             for item in inputs:
-                record = self._write(state, object_type, str(item["id"]), item["properties"])
+                record = self._write(table, definitions, str(item["id"]), item["properties"])
                 if record is None:
                     missing.append(str(item["id"]))
                 else:
@@ -277,11 +279,11 @@ class HubSpotWrites:
         out += b',"startedAt":' + encode(started) + b',"completedAt":' + encode(completed) + b"}"
         return Response.raw_json(207 if missing else 200, out)
 
-    def _write(self, state: Any, object_type: str, raw_id: str,
+    def _write(self, table: ObjectTable, definitions: dict[str, dict[str, Any]], raw_id: str,
                properties: dict[str, Any]) -> dict[str, Any] | None:
         """Apply ``properties`` to a live record (a merged-away id writes its survivor); the
         record as written, or None when there is no such live record. Holds the lock."""
-        table: ObjectTable = state.tables[object_type]
+        object_type = table.object_type
         if not raw_id.isdigit():
             return None
         pos = table.active.position(int(raw_id))
@@ -297,7 +299,7 @@ class HubSpotWrites:
         records = world.hubspot[object_type]
         old = records[at]
         stamp = iso_millis(self.clock.now_ms())
-        values = {name: _stored(state, object_type, name, value)
+        values = {name: _stored(table, definitions, name, value)
                   for name, value in properties.items()}
         history = dict(old.get("propertiesWithHistory") or {})
         for name, value in values.items():
@@ -342,11 +344,9 @@ def _definitions(state: Any, object_type: str) -> dict[str, dict[str, Any]]:
     return {d["name"]: d for d in state.properties.get(object_type, [])}
 
 
-def _invalid_values(state: Any, object_type: str,
+def _invalid_values(table: ObjectTable, definitions: dict[str, dict[str, Any]],
                     properties: dict[str, Any]) -> list[dict[str, Any]]:
     """HubSpot's per-property validation results for the values that cannot be set."""
-    table: ObjectTable = state.tables[object_type]
-    definitions = _definitions(state, object_type)
     errors = []
     for name, value in properties.items():
         definition = definitions.get(name)
@@ -415,13 +415,13 @@ def _text(value: str | int | float | bool) -> str:
     return str(value)
 
 
-def _stored(state: Any, object_type: str, name: str, value: Any) -> str | None:
+def _stored(table: ObjectTable, definitions: dict[str, dict[str, Any]], name: str,
+            value: Any) -> str | None:
     """A written value as HubSpot reads it back: a string, datetimes as ISO-8601, "" as null."""
     if value is None or value == "":
         return None
     text = _text(value)
-    kind = _definitions(state, object_type).get(name, {}).get(
-        "type", state.tables[object_type].types.get(name, "string"))
+    kind = definitions.get(name, {}).get("type", table.types.get(name, "string"))
     if kind == "datetime":
         return iso_millis(to_millis(text) or 0)
     if kind == "date":
