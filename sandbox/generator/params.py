@@ -105,3 +105,23 @@ LEAD_SOURCE_FOR_HS = {"ORGANIC_SEARCH": "Web", "PAID_SEARCH": "Advertisement",
 DIRECT_LEAD_SOURCES = ("Trade Show", "Purchased List", "Phone Inquiry", "Employee Referral",
                        "Partner Referral")
 PORTAL_ID = 24681357
+
+# --- Topology: which tools the company runs ------------------------------------------------------
+# "hubspot+salesforce": marketing in HubSpot, sales in Salesforce (the default, today's world);
+# "hubspot": HubSpot alone: reps work contacts, log activities and run deals in HubSpot.
+TOPOLOGIES = ("hubspot+salesforce", "hubspot")
+DEFAULT_TOPOLOGY = "hubspot+salesforce"
+# HubSpot as the CRM: the agreed definitions name these (HubSpot's default hs_lead_status options)
+HS_LEAD_STATUSES = ("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED",
+                    "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")
+HS_SAL_LEAD_STATUS, HS_SQL_LEAD_STATUS, HS_REJECTED_LEAD_STATUS = ("IN_PROGRESS", "OPEN_DEAL",
+                                                                   "UNQUALIFIED")
+# HubSpot has no rejection reason on contacts; portals add one (like Salesforce's custom field)
+HS_REJECTION_REASON_PROPERTY = "disqualification_reason"
+HS_CRM_DEFINITIONS = {"hubspot_sal_lead_status": HS_SAL_LEAD_STATUS,
+                      "hubspot_sql_lead_status": HS_SQL_LEAD_STATUS,
+                      "hubspot_rejected_lead_status": HS_REJECTED_LEAD_STATUS,
+                      "hubspot_rejection_reason_property": HS_REJECTION_REASON_PROPERTY}
+ENTERPRISE_EMPLOYEES = 1000   # deals of accounts this large run in the second pipeline
+DEAL_DUP_P = 0.05             # a rep creates a second deal by mistake, merged into the first
+COMPANY_DUP_P = 0.05          # a duplicate company, merged into the first

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import catalogue, names
 from . import params as pm
+from .hubspot_crm import PIPELINES
 from .hubspot_records import LIFECYCLE
 
 REF = "reference"
@@ -163,14 +164,64 @@ HS_PROPS: dict[str, list[tuple[Any, ...]]] = {
               ("hs_lastmodifieddate", "datetime", "date"),
               ("hubspot_owner_id", "enumeration", "select")],
 }
-CUSTOM_HS = {"samepage_persona"}
+_ACTIVITY_COMMON = [("hs_object_id", "number", "number"), ("hs_timestamp", "datetime", "date"),
+                    ("hs_createdate", "datetime", "date"),
+                    ("hs_lastmodifieddate", "datetime", "date"),
+                    ("hubspot_owner_id", "enumeration", "select")]
+# Topology "hubspot": reps' lead status and reason on contacts, two deal pipelines, activities.
+HS_CRM_PROPS: dict[str, list[tuple[Any, ...]]] = {
+    "contacts": [(pm.HS_REJECTION_REASON_PROPERTY, "enumeration", "select",
+                  list(pm.DISQUALIFICATION_REASONS))],
+    "calls": [*_ACTIVITY_COMMON, ("hs_call_title", "string", "text"),
+              ("hs_call_direction", "enumeration", "select", ["INBOUND", "OUTBOUND"]),
+              ("hs_call_status", "enumeration", "select",
+               ["BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED",
+                "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING"]),
+              ("hs_call_disposition", "string", "text"), ("hs_call_duration", "number", "number")],
+    "emails": [*_ACTIVITY_COMMON, ("hs_email_subject", "string", "text"),
+               ("hs_email_direction", "enumeration", "select",
+                ["EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"]),
+               ("hs_email_status", "enumeration", "select",
+                ["BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"])],
+    "meetings": [*_ACTIVITY_COMMON, ("hs_meeting_title", "string", "text"),
+                 ("hs_meeting_start_time", "datetime", "date"),
+                 ("hs_meeting_end_time", "datetime", "date"),
+                 ("hs_meeting_outcome", "enumeration", "select",
+                  ["SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"])],
+    "tasks": [*_ACTIVITY_COMMON, ("hs_task_subject", "string", "text"),
+              ("hs_task_status", "enumeration", "select",
+               ["NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED"]),
+              ("hs_task_type", "enumeration", "select", ["EMAIL", "CALL", "TODO"]),
+              ("hs_task_priority", "enumeration", "select", ["LOW", "MEDIUM", "HIGH"]),
+              ("hs_task_completion_date", "datetime", "date")],
+    "notes": [*_ACTIVITY_COMMON, ("hs_note_body", "string", "html")],
+}
+CUSTOM_HS = {"samepage_persona", pm.HS_REJECTION_REASON_PROPERTY}
+GROUPS = {"contacts": "contactinformation", "companies": "companyinformation",
+          "deals": "dealinformation", "calls": "callinformation", "emails": "emailinformation",
+          "meetings": "meetinginformation", "tasks": "taskinformation",
+          "notes": "noteinformation"}
 
 
-def hubspot_properties(created: str) -> dict[str, list[dict[str, Any]]]:
+def _crm_spec(topology: str) -> dict[str, list[tuple[Any, ...]]]:
+    """HS_PROPS for ``topology``: with HubSpot as the CRM, contacts lose the Salesforce link and
+    gain the rejection reason, deals name both pipelines' stages, activities are added."""
+    if topology == pm.DEFAULT_TOPOLOGY:
+        return HS_PROPS
+    stages = [s.id for _, pipeline in PIPELINES.values() for s in pipeline]
+    deals = [("dealstage", "enumeration", "radio", stages) if p[0] == "dealstage" else
+             ("pipeline", "enumeration", "select", list(PIPELINES)) if p[0] == "pipeline" else p
+             for p in HS_PROPS["deals"]]
+    contacts = [p for p in HS_PROPS["contacts"] if p[0] != "salesforceleadid"]
+    return {**HS_PROPS, "contacts": contacts + HS_CRM_PROPS["contacts"], "deals": deals,
+            **{t: v for t, v in HS_CRM_PROPS.items() if t != "contacts"}}
+
+
+def hubspot_properties(created: str,
+                       topology: str = pm.DEFAULT_TOPOLOGY) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for obj, spec in HS_PROPS.items():
-        group = {"contacts": "contactinformation", "companies": "companyinformation",
-                 "deals": "dealinformation"}[obj]
+    for obj, spec in _crm_spec(topology).items():
+        group = GROUPS[obj]
         props = []
         for order, (name, ptype, ftype, *options) in enumerate(spec):
             prop = {"name": name, "label": name.replace("_", " ").capitalize(), "type": ptype,
@@ -185,5 +236,6 @@ def hubspot_properties(created: str) -> dict[str, list[dict[str, Any]]]:
             if name not in CUSTOM_HS:
                 prop["hubspotDefined"] = True
             props.append(prop)
-        out[obj] = props + catalogue.definitions(obj, group, created, len(props))
+        out[obj] = props + (catalogue.definitions(obj, group, created, len(props))
+                            if obj in catalogue.CATALOGUE else [])
     return out
