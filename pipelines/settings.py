@@ -294,6 +294,34 @@ def as_of(environ: Mapping[str, str] = os.environ) -> datetime | None:
     return instant
 
 
+WRITEBACK_MODES = ("off", "plan", "apply")
+DEFAULT_WRITEBACK_MAX_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class WritebackSettings:
+    mode: str  # off | plan (compute and show, write nothing) | apply
+    max_share: float  # the largest share of a tool's records one run may overwrite unasked
+
+
+def writeback(environ: Mapping[str, str] = os.environ) -> WritebackSettings:
+    """``SAMEPAGE_WRITEBACK`` (off | plan | apply, default plan) and
+    ``SAMEPAGE_WRITEBACK_MAX_SHARE`` (0 to 1, default 0.2): README "Writing the answers back"."""
+    mode = (_value(environ, "SAMEPAGE_WRITEBACK") or "plan").lower()
+    if mode not in WRITEBACK_MODES:
+        raise SettingsError("SAMEPAGE_WRITEBACK", f"must be one of {', '.join(WRITEBACK_MODES)}, "
+                                                  f"not {mode!r}")
+    text = _value(environ, "SAMEPAGE_WRITEBACK_MAX_SHARE")
+    try:
+        share = DEFAULT_WRITEBACK_MAX_SHARE if text is None else float(text)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise SettingsError("SAMEPAGE_WRITEBACK_MAX_SHARE",
+                            f"must be a share between 0 and 1 such as 0.2, not {text!r}")
+    return WritebackSettings(mode=mode, max_share=share)
+
+
 def digest_directory(environ: Mapping[str, str] = os.environ) -> Path:
     """``SAMEPAGE_DIGEST_DIR``, a relative one taken from the repository root."""
     value = _value(environ, "SAMEPAGE_DIGEST_DIR")
@@ -332,6 +360,7 @@ def check_all(environ: Mapping[str, str] = os.environ) -> None:
     schedules(environ)
     as_of(environ)
     digest_directory(environ)
+    writeback(environ)
     slack_webhook_configured(environ)
     dagster_ui_url(environ)
 

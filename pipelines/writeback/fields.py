@@ -97,3 +97,45 @@ def writeback_fields(project_file: Path | None = None) -> list[WritebackField]:
 def _entry_text(entries: list[Any], error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
     return json.dumps(entries[path[0]]) if path else "the list"
+
+
+PERMISSION_SET = "Samepage_Writeback"
+
+
+def salesforce_package(fields: list[WritebackField], directory: Path) -> Path:
+    """A Salesforce DX project an admin deploys (``sf project deploy start --source-dir
+    force-app`` in ``directory``): the missing custom fields, and a permission set
+    ``Samepage_Writeback`` giving the integration user read and edit access to them."""
+    source = directory / "force-app" / "main" / "default"
+    for f in fields:
+        path = source / "objects" / f.object_type / "fields" / f"{f.field}.field-meta.xml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f.salesforce_metadata())
+    grants = "".join(f"    <fieldPermissions>\n        <editable>true</editable>\n"
+                     f"        <field>{f.object_type}.{f.field}</field>\n"
+                     f"        <readable>true</readable>\n    </fieldPermissions>\n"
+                     for f in fields)
+    permission_set = source / "permissionsets" / f"{PERMISSION_SET}.permissionset-meta.xml"
+    permission_set.parent.mkdir(parents=True, exist_ok=True)
+    permission_set.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                              '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n'
+                              f"    <label>samepage write-back</label>\n{grants}"
+                              "</PermissionSet>\n")
+    (directory / "sfdx-project.json").write_text(json.dumps({
+        "packageDirectories": [{"path": "force-app", "default": True}],
+        "sourceApiVersion": "62.0"}, indent=2) + "\n")
+    return directory
+
+
+def missing_fields_text(fields: list[WritebackField], package: Path | None) -> str:
+    """What to tell an admin about fields samepage could not write."""
+    names = ", ".join(f"{f.tool} {f.object_type}.{f.field}" for f in fields)
+    text = f"samepage_writeback fields missing in the tools (not written): {names}."
+    if package is not None:
+        text += (f" Salesforce custom fields to deploy (with permission set {PERMISSION_SET}): "
+                 f"cd {package} && sf project deploy start --source-dir force-app, then assign "
+                 f"the permission set to the integration user.")
+    if any(f.tool == "hubspot" for f in fields):
+        text += (" HubSpot: give the private app the scope crm.schemas.contacts.write so samepage "
+                 "creates its properties, or create them in the property group samepage.")
+    return text
