@@ -131,7 +131,7 @@ def test_an_unknown_lead_status_fails_listing_the_known_ones(
     assert main(["what-if", "sql_lead_status=Sales Qualified"]) == 1
     err = capsys.readouterr().err
     assert "the build with the changed definitions failed" in err
-    assert ('definition sql_lead_status = "Sales Qualified" is not an active Lead Status in '
+    assert ('definition sql_lead_status = "Sales Qualified" is not a Lead Status in '
             'Salesforce; known: "Open - Not Contacted", "Working - Contacted", "Qualified", '
             '"Unqualified"') in err
 

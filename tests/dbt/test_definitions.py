@@ -156,6 +156,14 @@ def test_an_unknown_lead_status_fails_listing_the_known_ones(
     world, _ = generated
     warehouse = tmp_path / "warehouse.duckdb"
     load_world(warehouse, world)
+    with duckdb.connect(str(warehouse)) as con:   # a value no longer active still counts
+        [(record,)] = con.execute("select record from raw_salesforce.fields "
+                                  "where id = 'Lead.Status'").fetchall()
+        status = json.loads(record)
+        for value in status["picklistValues"]:
+            value["active"] = value["value"] != "Qualified"
+        con.execute("update raw_salesforce.fields set record = ? where id = 'Lead.Status'",
+                    [json.dumps(status)])
     check = ("build", "--select", "stg_salesforce__fields")
     assert dbt_run_in(DBT_PROJECT, warehouse, tmp_path, *check).returncode == 0
 
@@ -164,8 +172,8 @@ def test_an_unknown_lead_status_fails_listing_the_known_ones(
     assert result.returncode != 0
     assert "FAIL 1 lead_statuses_known_to_salesforce" in result.stdout, result.stdout[-3000:]
     assert ('lead_statuses_known_to_salesforce: definition sql_lead_status = "Sales Qualified" '
-            'is not an active Lead Status in Salesforce; known: "Open - Not Contacted", '
-            '"Working - Contacted", "Qualified", "Unqualified"') in result.stdout
+            'is not a Lead Status in Salesforce; known: "Open - Not Contacted", '
+            '"Working - Contacted", "Qualified" (inactive), "Unqualified"') in result.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select field_type, json_array_length(picklist_values) "
                            "from staging.stg_salesforce__fields "
