@@ -122,6 +122,9 @@ class HubSpotWrites:
             return
         with self._lock:
             if (self._dirty or self._schema_changed) and self._world is not None:
+                # The world's time has moved on with the writes (search's indexing lag, when
+                # set, is measured from it).
+                self._world.clock = iso_millis(self.clock.now_ms())
                 self._reload(self._world)
                 self._dirty = self._schema_changed = False
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,7 @@ from simple_salesforce import Salesforce, SalesforceMalformedRequest
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth
 from sandbox.hubspot import READ_SCOPES
+from sandbox.hubspot_search import IndexLag
 from sandbox.world import World
 
 CUSTOM_FIELDS = [{"name": "Samepage_Stage__c", "type": "string", "label": "Samepage stage",
@@ -282,3 +284,26 @@ def test_the_request_log_counts_writes_and_concurrent_writes_all_land(served: Sa
     assert rows == {row["Id"]: f"s{row['Id'][-6:]}" for row in live}
     writes = served.write_requests()
     assert len(writes) == 40 and {(w.method, w.status) for w in writes} == {("PATCH", 204)}
+
+
+def test_search_finds_writes_once_indexed_and_a_new_world_drops_them(
+        generated: tuple[World, Truth]) -> None:
+    world = generated[0]
+    lag = IndexLag(median_seconds=0.01, max_seconds=0.05)
+    with Sandbox(world, SandboxSettings(hubspot_index_lag=lag)) as served:
+        client = HubSpot(access_token=served.hubspot_access_token, host=served.url)
+        contact = live_contacts(world, 1)[0]
+        client.crm.contacts.basic_api.update(
+            contact["id"], SimplePublicObjectInput(properties={"jobtitle": "Agreed MQL owner"}))
+        time.sleep(0.2)  # longer than any indexing delay drawn
+        search = PublicObjectSearchRequest(
+            filter_groups=[FilterGroup(filters=[Filter(property_name="jobtitle", operator="EQ",
+                                                       value="Agreed MQL owner")])],
+            properties=["jobtitle"])
+        assert [r.id for r in client.crm.contacts.search_api.do_search(search).results] == [
+            contact["id"]]
+
+        served.set_world(world)  # a reload serves the world given, without earlier writes
+        read = client.crm.contacts.basic_api.get_by_id(contact["id"], properties=["jobtitle"])
+        assert read.properties["jobtitle"] == contact["properties"].get("jobtitle")
+        assert client.crm.contacts.search_api.do_search(search).results == []
