@@ -1,22 +1,16 @@
-{#- Which people each live Opportunity is linked to: through the converted Lead's
-    ConvertedOpportunityId, or an OpportunityContactRole naming the person's Contact. -#}
+{#- Which people each live opportunity is linked to: the person records the enabled sources
+    link it to (a converted Lead, an OpportunityContactRole on a Contact). -#}
 with
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    {{ conformed_union('opportunities') }}
 
 ),
 
-leads as (
+opportunity_links as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
-
-),
-
-contact_roles as (
-
-    select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+    {{ conformed_union('opportunity_people') }}
 
 ),
 
@@ -26,52 +20,26 @@ identity as (
 
 ),
 
-links as (
-
-    select
-        leads.converted_opportunity_id as opportunity_id,
-        identity.person_id,
-        'converted_lead' as linked_via,
-        false as is_primary_contact_role
-    from leads
-    inner join identity
-        on
-            leads.salesforce_lead_id = identity.source_record_id
-            and identity.source_system = 'salesforce_lead'
-    where leads.converted_opportunity_id is not null
-
-    union all
-
-    select
-        contact_roles.salesforce_opportunity_id as opportunity_id,
-        identity.person_id,
-        'contact_role' as linked_via,
-        contact_roles.is_primary as is_primary_contact_role
-    from contact_roles
-    inner join identity
-        on
-            contact_roles.salesforce_contact_id = identity.source_record_id
-            and identity.source_system = 'salesforce_contact'
-    where not contact_roles.is_deleted
-
-),
-
 live_links as (
 
     select
-        links.opportunity_id,
-        links.person_id,
-        sum(case when links.linked_via = 'converted_lead' then 1 else 0 end) > 0
+        opportunity_links.opportunity_id,
+        identity.person_id,
+        sum(case when opportunity_links.linked_via = 'converted_lead' then 1 else 0 end) > 0
             as is_via_converted_lead,
-        sum(case when links.linked_via = 'contact_role' then 1 else 0 end) > 0
+        sum(case when opportunity_links.linked_via = 'contact_role' then 1 else 0 end) > 0
             as is_via_contact_role,
-        sum(case when links.is_primary_contact_role then 1 else 0 end) > 0
+        sum(case when opportunity_links.is_primary_contact_role then 1 else 0 end) > 0
             as is_primary_contact_role
-    from links
+    from opportunity_links
+    inner join identity
+        on opportunity_links.source_record_key = identity.source_record_key
     inner join opportunities
-        on links.opportunity_id = opportunities.salesforce_opportunity_id
-    where not opportunities.is_deleted
-    group by links.opportunity_id, links.person_id
+        on opportunity_links.opportunity_id = opportunities.opportunity_id
+    where
+        not opportunity_links.is_deleted
+        and not opportunities.is_deleted
+    group by opportunity_links.opportunity_id, identity.person_id
 
 ),
 

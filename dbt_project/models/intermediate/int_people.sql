@@ -1,5 +1,7 @@
-{#- One row per person: the records each tool holds for them and the person's profile (e-mail,
-    name, company, owner, original source), read from their records in a fixed order. -#}
+{#- One row per person: the records each source holds for them and the person's profile (e-mail,
+    name, company, owner, original source), read from their records in a fixed order. The owner
+    comes from the records of the sal source; the company, original source and campaign first
+    from the records of the mql source (stage_sources). -#}
 with
 
 source_records as (
@@ -14,9 +16,9 @@ identity as (
 
 ),
 
-merged_contacts as (
+record_merges as (
 
-    select * from {{ ref('int_hubspot__merged_contacts') }}
+    {{ conformed_union('record_merges') }}
 
 ),
 
@@ -26,6 +28,8 @@ records as (
         identity.person_id,
         identity.person_key,
         source_records.*,
+        source_records.source_name in {{ stage_sources_sql('sal') }} as is_sales_record,
+        source_records.source_name in {{ stage_sources_sql('mql') }} as is_marketing_record,
         -- the person's e-mail comes from the inbound records (HubSpot, Lead) before a Contact's
         row_number() over (
             partition by identity.person_id
@@ -47,14 +51,26 @@ records as (
             order by source_records.created_at, source_records.source_record_key
         ) as system_rank,
         row_number() over (
+            partition by
+                identity.person_id,
+                source_records.source_name in {{ stage_sources_sql('mql') }}
+            order by source_records.created_at, source_records.source_record_key
+        ) as marketing_rank,
+        row_number() over (
             partition by identity.person_id, source_records.company_name is null
             order by
-                case source_records.source_system when 'hubspot_contact' then 0 else 1 end,
+                case
+                    when source_records.source_name in {{ stage_sources_sql('mql') }} then 0
+                    else 1
+                end,
                 source_records.created_at,
                 source_records.source_record_key
         ) as company_rank,
         row_number() over (
-            partition by identity.person_id, source_records.owner_user_id is null
+            partition by
+                identity.person_id,
+                source_records.owner_id is null
+                or source_records.source_name not in {{ stage_sources_sql('sal') }}
             order by source_records.created_at desc, source_records.source_record_key asc
         ) as owner_rank
     from source_records
@@ -68,13 +84,12 @@ merged_ids as (
     select
         records.person_id,
         {{ dbt.listagg(
-            'merged_contacts.merged_contact_id', "';'", 'order by merged_contacts.merged_contact_id'
+            'record_merges.merged_record_id', "';'", 'order by record_merges.merged_record_id'
         ) }} as hubspot_merged_contact_ids
-    from merged_contacts
+    from record_merges
     inner join records
-        on
-            merged_contacts.survivor_contact_id = records.source_record_id
-            and records.source_system = 'hubspot_contact'
+        on record_merges.survivor_record_key = records.source_record_key
+    where records.source_system = 'hubspot_contact'
     group by records.person_id
 
 ),
@@ -89,60 +104,36 @@ people as (
         max(case when record_rank = 1 then last_name end) as last_name,
         max(case when company_rank = 1 and company_name is not null then company_name end)
             as company_name,
+        {% for source_system in person_record_systems() -%}
+            max(
+                case
+                    when source_system = '{{ source_system }}' and system_rank = 1
+                        then source_record_id
+                end
+            ) as {{ source_system }}_id,
+            {{ dbt.listagg(
+                "case when source_system = '" ~ source_system ~ "' then source_record_id end",
+                "';'",
+                'order by source_record_id'
+            ) }} as {{ source_system }}_ids,
+            sum(case when source_system = '{{ source_system }}' then 1 else 0 end)
+            > 0 as has_{{ source_system }},
+        {% endfor -%}
         max(
-            case
-                when source_system = 'hubspot_contact' and system_rank = 1 then source_record_id
-            end
-        ) as hubspot_contact_id,
-        max(
-            case
-                when source_system = 'salesforce_lead' and system_rank = 1 then source_record_id
-            end
-        ) as salesforce_lead_id,
-        max(
-            case
-                when source_system = 'salesforce_contact' and system_rank = 1 then source_record_id
-            end
-        ) as salesforce_contact_id,
-        {{ dbt.listagg(
-            "case when source_system = 'hubspot_contact' then source_record_id end",
-            "';'",
-            'order by source_record_id'
-        ) }} as hubspot_contact_ids,
-        {{ dbt.listagg(
-            "case when source_system = 'salesforce_lead' then source_record_id end",
-            "';'",
-            'order by source_record_id'
-        ) }} as salesforce_lead_ids,
-        {{ dbt.listagg(
-            "case when source_system = 'salesforce_contact' then source_record_id end",
-            "';'",
-            'order by source_record_id'
-        ) }} as salesforce_contact_ids,
-        max(
-            case
-                when source_system = 'hubspot_contact' and system_rank = 1 then hubspot_owner_id
-            end
+            case when source_system = 'hubspot_contact' and system_rank = 1 then owner_id end
         ) as hubspot_owner_id,
-        max(case when owner_rank = 1 and owner_user_id is not null then owner_user_id end)
-            as owner_user_id,
+        max(case when owner_rank = 1 and is_sales_record then owner_id end) as owner_user_id,
+        max(case when owner_rank = 1 and is_sales_record then owner_name end) as owner_name,
+        max(case when is_marketing_record and marketing_rank = 1 then original_source end)
+            as marketing_original_source,
         max(
-            case when source_system = 'hubspot_contact' and system_rank = 1 then original_source end
-        ) as hubspot_original_source,
-        max(
-            case
-                when
-                    source_system = 'hubspot_contact' and system_rank = 1
-                    then original_campaign_name
-            end
+            case when is_marketing_record and marketing_rank = 1 then original_campaign_name end
         ) as original_campaign_name,
         max(case when record_rank = 1 then original_source end) as first_record_source,
         max(case when source_system = 'hubspot_contact' and system_rank = 1 then tool_stage end)
             as hubspot_lifecycle_stage,
         max(case when source_system = 'salesforce_lead' and system_rank = 1 then tool_stage end)
             as salesforce_lead_status,
-        sum(case when source_system = 'salesforce_lead' then 1 else 0 end)
-        > 0 as has_salesforce_lead,
         count(*) as source_record_count
     from records
     group by person_id
@@ -173,11 +164,15 @@ final as (
         people.salesforce_contact_ids,
         people.hubspot_owner_id,
         people.owner_user_id,
-        coalesce(people.hubspot_original_source, people.first_record_source) as original_source,
+        people.owner_name,
+        coalesce(people.marketing_original_source, people.first_record_source)
+            as original_source,
         people.original_campaign_name,
         people.hubspot_lifecycle_stage,
         people.salesforce_lead_status,
-        people.has_salesforce_lead,
+        {% for source_system in person_record_systems() -%}
+            people.has_{{ source_system }},
+        {% endfor -%}
         people.source_record_count
     from people
     left join merged_ids

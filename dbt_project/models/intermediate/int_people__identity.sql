@@ -1,5 +1,6 @@
-{#- Which person each live record is. Records with the same key (normalized e-mail, or tool:id)
-    are one person; a converted Lead and its ConvertedContactId Contact join their two keys.
+{#- Which person each live record is. Records with the same key (normalized e-mail, or system:id)
+    are one person; a converted record and the record it became (a Lead and its
+    ConvertedContactId Contact) join their two keys.
     Keys linked by conversions form a graph whose connected components are people, found by
     label propagation: every key takes the smallest label among its neighbours, a few rounds
     (each round follows one more conversion link; real chains are one link long). -#}
@@ -15,31 +16,27 @@ source_records as (
 conversion_links as (
 
     select
-        leads.record_key as lead_key,
-        contacts.record_key as contact_key
-    from source_records as leads
-    inner join source_records as contacts
-        on
-            leads.converted_contact_id = contacts.source_record_id
-            and contacts.source_system = 'salesforce_contact'
-    where
-        leads.source_system = 'salesforce_lead'
-        and leads.record_key <> contacts.record_key
+        converted.record_key as converted_key,
+        became.record_key as became_key
+    from source_records as converted
+    inner join source_records as became
+        on converted.converted_to_record_key = became.source_record_key
+    where converted.record_key <> became.record_key
 
 ),
 
 edges as (
 
     select
-        lead_key as from_key,
-        contact_key as to_key
+        converted_key as from_key,
+        became_key as to_key
     from conversion_links
 
     union
 
     select
-        contact_key as from_key,
-        lead_key as to_key
+        became_key as from_key,
+        converted_key as to_key
     from conversion_links
 
 ),

@@ -1,7 +1,8 @@
 {#- The agreed definitions applied: for each person and stage, the event that reached it first.
     Every rule reads its parameters from the definitions file (definition() macro). Ties (two
     events at the same instant) go to the event kind listed first in `event_priority`, then to
-    the smaller record id, so the evidence is always the same.
+    the smaller record id, so the evidence is always the same. Only the sources the definitions
+    name for a stage (stage_sources) can reach it; every source's records make the Lead stage.
     A HubSpot score history that starts after its contact's creation may have lost its oldest
     entries (an import, a migration, a cut history): when its oldest entry is already the first
     crossing, the real crossing was at or before that time, and the MQL says so
@@ -33,9 +34,9 @@ people as (
 
 ),
 
-leads as (
+source_records as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_people__source_records') }}
 
 ),
 
@@ -86,7 +87,9 @@ customer_events as (
         'customer' as lifecycle_stage,
         prioritized.*
     from prioritized
-    where prioritized.event_type = 'opportunity_won'
+    where
+        prioritized.event_type = 'opportunity_won'
+        and prioritized.source_name in {{ stage_sources_sql('customer') }}
 
 ),
 
@@ -120,7 +123,9 @@ score_changes as (
             partition by prioritized.record_system, prioritized.record_id
         ) as history_starts_at
     from prioritized
-    where prioritized.event_type = 'score_changed'
+    where
+        prioritized.event_type = 'score_changed'
+        and prioritized.source_name in {{ stage_sources_sql('mql') }}
 
 ),
 
@@ -188,6 +193,7 @@ sal_events as (
         on prioritized.person_id = mql_times.person_id
     where
         prioritized.occurred_at >= mql_times.mql_at
+        and prioritized.source_name in {{ stage_sources_sql('sal') }}
         and (
             prioritized.event_type = 'task_logged'
             or (
@@ -207,15 +213,18 @@ sql_events as (
     inner join people
         on prioritized.person_id = people.person_id
     where
-        (
-            prioritized.event_type = 'lead_status_changed'
-            and prioritized.event_value = {{ definition_sql('sql_lead_status') }}
-        )
-        or prioritized.event_type = 'lead_converted'
-        or (
-            prioritized.event_type = 'opportunity_created'
-            and prioritized.is_via_contact_role
-            and not people.has_salesforce_lead
+        prioritized.source_name in {{ stage_sources_sql('sql') }}
+        and (
+            (
+                prioritized.event_type = 'lead_status_changed'
+                and prioritized.event_value = {{ definition_sql('sql_lead_status') }}
+            )
+            or prioritized.event_type = 'lead_converted'
+            or (
+                prioritized.event_type = 'opportunity_created'
+                and prioritized.is_via_contact_role
+                and not people.has_salesforce_lead
+            )
         )
 
 ),
@@ -230,6 +239,7 @@ rejected_events as (
         on prioritized.person_id = mql_times.person_id
     where
         prioritized.occurred_at >= mql_times.mql_at
+        and prioritized.source_name in {{ stage_sources_sql('rejected') }}
         and prioritized.event_type = 'lead_status_changed'
         and prioritized.event_value = {{ definition_sql('rejected_lead_status') }}
 
@@ -251,7 +261,9 @@ opportunity_events as (
         'opportunity' as lifecycle_stage,
         prioritized.*
     from prioritized
-    where prioritized.event_type = 'opportunity_created'
+    where
+        prioritized.event_type = 'opportunity_created'
+        and prioritized.source_name in {{ stage_sources_sql('opportunity') }}
 
 ),
 
@@ -347,7 +359,7 @@ final as (
                 then
                     coalesce(
                         disqualification_reasons.disqualification_reason,
-                        leads.disqualification_reason
+                        source_records.rejection_reason
                     )
         end as rejection_reason
     from firsts
@@ -356,10 +368,11 @@ final as (
             firsts.lifecycle_stage = 'rejected'
             and firsts.record_id = disqualification_reasons.record_id
             and firsts.occurred_at = disqualification_reasons.occurred_at
-    left join leads
+    left join source_records
         on
             firsts.lifecycle_stage = 'rejected'
-            and firsts.record_id = leads.salesforce_lead_id
+            and firsts.record_system = source_records.source_system
+            and firsts.record_id = source_records.source_record_id
     where firsts.candidate_rank = 1
 
 )

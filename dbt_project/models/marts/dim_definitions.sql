@@ -9,7 +9,25 @@ definitions as (
         select
             '{{ name }}' as definition_name,
             '{{ "rule" if name.startswith("rule_") else "parameter" }}' as definition_kind,
-            {%- set value_text = definition_text(name) %}
+            {%- set value = definition(name) %}
+            {%- if value is mapping %}
+                {#- a mapping as 'mql: hubspot; sal: salesforce', one level down after ' / ' #}
+                {%- set parts = [] %}
+                {%- for key, item in value.items() %}
+                    {%- if item is mapping %}
+                        {%- set inner = [] %}
+                        {%- for stage, stages in item.items() %}
+                            {%- do inner.append(stage ~ ': ' ~ stages | join(', ')) %}
+                        {%- endfor %}
+                        {%- do parts.append(key ~ ' / ' ~ inner | join('; ')) %}
+                    {%- else %}
+                        {%- do parts.append(key ~ ': ' ~ item | join(', ')) %}
+                    {%- endif %}
+                {%- endfor %}
+                {%- set value_text = parts | join('; ') %}
+            {%- else %}
+                {%- set value_text = definition_text(name) %}
+            {%- endif %}
             {% if value_text is none -%}
                 cast(null as {{ dbt.type_string() }})
             {%- else -%}

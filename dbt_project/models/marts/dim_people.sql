@@ -20,19 +20,19 @@ opportunity_people as (
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
-
-),
-
-users as (
-
-    select * from {{ ref('stg_salesforce__users') }}
+    {{ conformed_union('opportunities') }}
 
 ),
 
 campaigns as (
 
-    select * from {{ ref('stg_salesforce__campaigns') }}
+    {{ conformed_union('campaigns') }}
+
+),
+
+live_campaigns as (
+
+    select * from campaigns
     where not is_deleted
 
 ),
@@ -66,7 +66,7 @@ person_opportunities as (
         ) }} as opportunity_ids
     from opportunity_people
     inner join opportunities
-        on opportunity_people.opportunity_id = opportunities.salesforce_opportunity_id
+        on opportunity_people.opportunity_id = opportunities.opportunity_id
     group by opportunity_people.person_id
 
 ),
@@ -75,8 +75,8 @@ campaign_names as (
 
     select
         campaign_name,
-        min(salesforce_campaign_id) as salesforce_campaign_id
-    from campaigns
+        min(campaign_id) as campaign_id
+    from live_campaigns
     group by campaign_name
 
 ),
@@ -101,10 +101,10 @@ final as (
         person_opportunities.opportunity_ids,
         people.hubspot_owner_id,
         people.owner_user_id,
-        users.user_name as owner_name,
+        people.owner_name,
         people.original_source,
         people.original_campaign_name,
-        campaign_names.salesforce_campaign_id as original_campaign_id,
+        campaign_names.campaign_id as original_campaign_id,
         case
             when stage_times.customer_at is not null then 'customer'
             when stage_times.opportunity_at is not null then 'opportunity'
@@ -138,8 +138,6 @@ final as (
         on people.person_id = stage_times.person_id
     left join person_opportunities
         on people.person_id = person_opportunities.person_id
-    left join users
-        on people.owner_user_id = users.salesforce_user_id
     left join campaign_names
         on people.original_campaign_name = campaign_names.campaign_name
 

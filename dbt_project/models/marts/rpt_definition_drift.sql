@@ -1,7 +1,8 @@
 {#- One row per person whose tool-native stage (HubSpot lifecyclestage, Salesforce Lead Status)
-    disagrees with the agreed stage, with both values and why. The agreed stage maps to what each
-    tool would say if it followed the definitions: HubSpot has no SAL or rejected stage (both stay
-    marketingqualifiedlead); a Lead's Status follows the agreed SAL/SQL/rejected statuses. -#}
+    disagrees with the agreed stage, with both values and why. What each tool would say if it
+    followed the definitions is the definition tool_stages (HubSpot has no SAL or rejected stage:
+    both stay marketingqualifiedlead; a Lead's Status follows the agreed SAL/SQL/rejected
+    statuses). -#}
 with
 
 people as (
@@ -53,22 +54,10 @@ expected as (
         people.mql_at,
         people.customer_at,
         max_scores.max_hubspot_score,
-        case people.current_stage
-            when 'lead' then 'lead'
-            when 'mql' then 'marketingqualifiedlead'
-            when 'sal' then 'marketingqualifiedlead'
-            when 'rejected' then 'marketingqualifiedlead'
-            when 'sql' then 'salesqualifiedlead'
-            when 'opportunity' then 'opportunity'
-            when 'customer' then 'customer'
-        end as expected_hubspot_stage,
-        case people.current_stage
-            when 'lead' then 'Open - Not Contacted'
-            when 'mql' then 'Open - Not Contacted'
-            when 'sal' then {{ definition_sql('sal_lead_status') }}
-            when 'rejected' then {{ definition_sql('rejected_lead_status') }}
-            else {{ definition_sql('sql_lead_status') }}
-        end as expected_lead_status
+        {{ expected_tool_stage('hubspot_contact', 'people.current_stage') }}
+            as expected_hubspot_stage,
+        {{ expected_tool_stage('salesforce_lead', 'people.current_stage') }}
+            as expected_lead_status
     from people
     left join max_scores
         on people.person_id = max_scores.person_id
@@ -80,13 +69,13 @@ compared as (
     select
         expected.*,
         expected.hubspot_lifecycle_stage is not null
-        and case
-            when expected.hubspot_lifecycle_stage = 'subscriber' then 'lead' else
-                expected.hubspot_lifecycle_stage
-        end
-        <> expected.expected_hubspot_stage as has_hubspot_drift,
+        and not {{ tool_stage_agrees(
+            'hubspot_contact', 'expected.hubspot_lifecycle_stage', 'expected.agreed_stage'
+        ) }} as has_hubspot_drift,
         expected.salesforce_lead_status is not null
-        and expected.salesforce_lead_status <> expected.expected_lead_status as has_salesforce_drift
+        and not {{ tool_stage_agrees(
+            'salesforce_lead', 'expected.salesforce_lead_status', 'expected.agreed_stage'
+        ) }} as has_salesforce_drift
     from expected
 
 ),
@@ -99,19 +88,22 @@ explained as (
             when not compared.has_hubspot_drift then null
             when
                 compared.mql_at is null
-                and compared.hubspot_lifecycle_stage = 'marketingqualifiedlead'
+                and compared.hubspot_lifecycle_stage
+                in {{ tool_stages_sql('hubspot_contact', 'mql') }}
                 and compared.is_free_email
                 then 'HubSpot says MQL, but free-mail addresses never become MQLs'
             when
                 compared.mql_at is null
-                and compared.hubspot_lifecycle_stage = 'marketingqualifiedlead'
+                and compared.hubspot_lifecycle_stage
+                in {{ tool_stages_sql('hubspot_contact', 'mql') }}
                 and compared.customer_at is not null
                 then
                     'HubSpot says MQL, but the person was already a customer'
                     || ' when the score reached the threshold'
             when
                 compared.mql_at is null
-                and compared.hubspot_lifecycle_stage = 'marketingqualifiedlead'
+                and compared.hubspot_lifecycle_stage
+                in {{ tool_stages_sql('hubspot_contact', 'mql') }}
                 then
                     'HubSpot says MQL, but the score peaked at '
                     || coalesce(
@@ -123,7 +115,8 @@ explained as (
                     || ', below the threshold of ' || '{{ definition("mql_score_threshold") }}'
             when
                 compared.mql_at is not null
-                and compared.hubspot_lifecycle_stage in ('subscriber', 'lead')
+                and compared.hubspot_lifecycle_stage
+                in {{ tool_stages_sql('hubspot_contact', 'lead') }}
                 then 'The score reached the threshold, but HubSpot never set the contact to MQL'
             else
                 'HubSpot says '

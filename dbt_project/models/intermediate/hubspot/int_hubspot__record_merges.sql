@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- HubSpot merges: one row per merged-away (loser) contact id and the survivor that absorbed it,
     read from the survivor's `hs_merged_object_ids`. -#}
 with
@@ -23,12 +25,24 @@ survivors as (
 merged as (
 
     select distinct
-        trim(merged.value) as merged_contact_id,
-        survivors.hubspot_contact_id as survivor_contact_id
+        trim(merged.value) as merged_record_id,
+        survivors.hubspot_contact_id as survivor_record_id
     from survivors
     {{ split_rows('survivors.merged_contact_ids', ';', 'merged') }}
     where trim(merged.value) <> ''
 
+),
+
+final as (
+
+    select
+        'hubspot_contact:' || merged_record_id as merged_record_key,
+        'hubspot_contact' as source_system,
+        merged_record_id,
+        'hubspot_contact:' || survivor_record_id as survivor_record_key,
+        survivor_record_id
+    from merged
+
 )
 
-select * from merged
+select * from final
