@@ -187,7 +187,7 @@ def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> Non
     print(f"  try a definition:   {command} what-if mql_score_threshold=60 (a scratch copy; "
           "README: samepage what-if)")
     print("  Dagster UI (runs, assets, lineage):")
-    print(f"    DAGSTER_HOME={dagster_home} .venv/bin/dagster dev -w workspace.yaml")
+    print(f"    DAGSTER_HOME={dagster_home} .venv/bin/dg dev    (stop it with Ctrl-C)")
     print("    then open http://127.0.0.1:3000 (to re-run from the UI, start a sandbox with")
     print(f"    `.venv/bin/samepage sandbox --world {_rel(world_file)}` and export what it prints)")
 
