@@ -1,8 +1,7 @@
 """``samepage what-if NAME=VALUE [...]``: the marts rebuilt with changed definitions, side by side.
 
 Both columns are built here, from the same raw data and as of the same moment, so every difference
-is the changed definitions' doing: the current definitions first, then the changed ones. The
-builds never touch the warehouse or its BI copy:
+is the changed definitions' doing. The builds never touch the warehouse or its BI copy:
 
 - DuckDB: the warehouse file is copied (under a read-only connection, so no writer changes it
   mid-copy) into a temporary directory, and dbt builds the copy, which is then deleted.
@@ -118,8 +117,9 @@ def run_what_if(overrides: Mapping[str, Any], warehouse: str, *, as_of: str | No
     with _scratch(warehouse) as scratch:
         moment = as_of or _last_as_of(scratch, current["reporting_timezone"]["value"])
         print(f"==> building the marts as of {moment} in {scratch.description}", file=out)
-        before = scratch.build({"as_of": moment}, "current definitions")
+        # the changed ones first: a value the build refuses (an unknown Lead status) fails sooner
         after = scratch.build({"as_of": moment, **overrides}, "changed definitions")
+        before = scratch.build({"as_of": moment}, "current definitions")
     out.write(render(overrides, current, before, after, moment))
     return 0
 
