@@ -1,5 +1,8 @@
 {#- Reconciliation between Salesforce and the marts: every converted, live Lead belongs to a
     person with an SQL time (rule_sql counts the conversion). A failing row names the Lead. -#}
+{#- It reads several models; Dagster shows it as a check of the one it reconciles. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'dim_people'}}}) }}
+
 with
 
 leads as (
