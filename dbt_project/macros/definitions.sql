@@ -6,7 +6,28 @@
     {%- if name not in catalog -%}
         {{ exceptions.raise_compiler_error("unknown definition '" ~ name ~ "' (see vars.samepage_definitions)") }}
     {%- endif -%}
-    {{ return(var(name, catalog[name]['value'])) }}
+    {%- set agreed = catalog[name]['value'] -%}
+    {%- set value = var(name, agreed) -%}
+    {#- A plain `dbt --vars` override is not checked against definitions.schema.json (samepage
+        what-if and the nightly are): at least refuse one of another kind than the file's value,
+        here, naming it, rather than deep in a model as a cast error. -#}
+    {%- if _definition_kind(value) != _definition_kind(agreed) -%}
+        {{ exceptions.raise_compiler_error(
+            "definition " ~ name ~ " = " ~ tojson(value) ~ " is " ~ _definition_kind(value)
+            ~ ", not " ~ _definition_kind(agreed) ~ " like the agreed value " ~ tojson(agreed)
+            ~ " (what is allowed: dbt_project/definitions.schema.json; `samepage what-if` checks it)") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{% macro _definition_kind(value) -%}
+    {%- if value is none -%}{{ return('null') }}
+    {%- elif value is boolean -%}{{ return('true or false') }}
+    {%- elif value is number -%}{{ return('a number') }}
+    {%- elif value is string -%}{{ return('text') }}
+    {%- elif value is mapping -%}{{ return('a mapping') }}
+    {%- else -%}{{ return('a list') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A definition as a SQL literal: numbers as numbers, text quoted, lists as `('a', 'b')` (quotes

@@ -179,3 +179,13 @@ def test_an_unknown_lead_status_fails_listing_the_known_ones(
                            "from staging.stg_salesforce__fields "
                            "where salesforce_field_id = 'Lead.Status'").fetchall() == [
             ("picklist", 4)]
+
+
+def test_a_plain_dbt_vars_override_of_another_kind_fails_naming_the_definition(
+        tmp_path: Path) -> None:
+    result = dbt_run_in(DBT_PROJECT, tmp_path / "warehouse.duckdb", tmp_path, "compile",
+                        "--select", "fct_lead_handoffs",
+                        "--vars", json.dumps({"sla_first_touch_hours": "abc"}))
+    assert result.returncode != 0
+    assert ('definition sla_first_touch_hours = "abc" is text, not a number like the agreed '
+            "value 24") in result.stdout, result.stdout[-2000:]
