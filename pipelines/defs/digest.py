@@ -8,11 +8,11 @@ import dagster as dg
 from pipelines.alerts import ui_url
 from pipelines.defs.publishing import MART_ASSETS
 from pipelines.defs.resources import SlackResource, WarehouseResource
-from pipelines.digest import digest_directory, write_digest
+from pipelines.digest import write_digest
 from pipelines.digest.queries import MARTS_READ, Reader, load_digest
 from pipelines.digest.render_markdown import slack_text
 from pipelines.digest.run_notes import latest_nightly
-from pipelines.settings import warehouse_pool
+from pipelines.settings import digest_directory, warehouse_pool
 from pipelines.slack import SlackPostError
 
 DIGEST_GROUP = "digest"

@@ -1,18 +1,14 @@
 """The weekly digest: the week's numbers for sales and marketing, read from the marts and written
-as Markdown and as a self-contained HTML page (``SAMEPAGE_DIGEST_DIR``, default ``data/digest``)."""
+as Markdown and as a self-contained HTML page (in ``pipelines.settings.digest_directory()``)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.digest.model import Digest
 from pipelines.digest.render_html import render_html
 from pipelines.digest.render_markdown import render_markdown
-from pipelines.paths import REPO_ROOT
-
-DEFAULT_DIGEST_DIR = REPO_ROOT / "data" / "digest"
 
 
 @dataclass(frozen=True)
@@ -20,12 +16,6 @@ class DigestFiles:
     markdown: str
     markdown_path: Path
     html_path: Path
-
-
-def digest_directory() -> Path:
-    """``SAMEPAGE_DIGEST_DIR``, a relative one taken from the repository root."""
-    path = Path(os.environ.get("SAMEPAGE_DIGEST_DIR") or DEFAULT_DIGEST_DIR).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def write_digest(digest: Digest, directory: Path) -> DigestFiles:
