@@ -138,3 +138,9 @@ def test_dbt_runs_duckdb_without_extension_autoloading():
 
 def test_a_relative_path_is_taken_from_the_repository_root():
     assert Path(settings.warehouse_location({"SAMEPAGE_WAREHOUSE": "data/w.duckdb"})).is_absolute()
+
+
+def test_a_slack_webhook_is_https_or_on_this_machine():
+    assert settings.slack_webhook_configured({"SLACK_WEBHOOK_URL": "https://hooks.slack.com/x"})
+    assert settings.slack_webhook_configured({"SLACK_WEBHOOK_URL": "http://127.0.0.1:9000/hook"})
+    assert not settings.slack_webhook_configured({})
