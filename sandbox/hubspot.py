@@ -27,6 +27,7 @@ from sandbox.hubspot_errors import (
 from sandbox.hubspot_limits import RateLimiter
 from sandbox.hubspot_marketing import Marketing, int_arg, next_link, offset_arg, paged
 from sandbox.hubspot_records import (
+    ACTIVITY_TYPES,
     ALIASES,
     OBJECT_TYPES,
     SINGULAR,
@@ -35,6 +36,7 @@ from sandbox.hubspot_records import (
     spread,
     to_millis,
 )
+from sandbox.hubspot_sales import HubSpotPipelines
 from sandbox.hubspot_search import IndexLag, Query, Searcher
 from sandbox.hubspot_writes import HubSpotWrites
 from sandbox.world import World
@@ -81,6 +83,11 @@ ASSOCIATION_TYPES: dict[str, tuple[int, str | None]] = {
     "deal_to_company": (5, "Primary"), "company_to_deal": (6, "Primary"),
     "contact_to_company_unlabeled": (279, None), "company_to_contact_unlabeled": (280, None),
     "deal_to_company_unlabeled": (341, None), "company_to_deal_unlabeled": (342, None),
+    "call_to_contact": (194, None), "contact_to_call": (193, None),
+    "email_to_contact": (198, None), "contact_to_email": (197, None),
+    "meeting_event_to_contact": (200, None), "contact_to_meeting_event": (199, None),
+    "note_to_contact": (202, None), "contact_to_note": (201, None),
+    "task_to_contact": (204, None), "contact_to_task": (203, None),
 }
 # The portal's own association labels (USER_DEFINED); a world names them by label.
 USER_LABEL_TYPES = {"Decision maker": 28, "Billing contact": 30, "Former employee": 32}
@@ -145,6 +152,8 @@ class HubSpotApi:
         ]
         self._writes = HubSpotWrites(self.load, DEFAULT_APP_ID)
         self._routes[:0] = self._writes.routes()
+        self._pipelines = HubSpotPipelines()
+        self._routes += self._pipelines.routes()
         self.load(world)
 
     def load(self, world: World) -> None:
@@ -162,6 +171,7 @@ class HubSpotApi:
         self._state = _State(tables, searchers, list(hubspot.get("owners", [])), properties,
                              Marketing(hubspot), world.clock[:10])
         self._writes.loaded(world)
+        self._pipelines.load(world)
 
     def matches(self, path: str) -> bool:
         return path.startswith(_PREFIXES)
@@ -427,11 +437,15 @@ def required_scopes(path: str, method: str = "GET") -> tuple[str, ...]:
     private apps; a property definition read takes its object's read or schema scope, a write
     the object's (records) or schema's (definitions, groups) write scope."""
     parts = path.strip("/").split("/")
+    if parts[:3] == ["crm", "v3", "pipelines"] and len(parts) > 3:
+        return ("crm.objects.deals.read",) if ALIASES.get(parts[3], parts[3]) == "deals" else ()
     if parts[:3] in (["crm", "v3", "objects"], ["crm", "v3", "properties"],
                      ["crm", "v4", "associations"]) and len(parts) > 3:
         object_type = ALIASES.get(parts[3], parts[3])
         if object_type not in OBJECT_TYPES:
             return ()  # answered as an unknown object type
+        if object_type in ACTIVITY_TYPES:  # activities are read with the contacts scope
+            object_type = "contacts"
         if parts[2] == "properties":
             if method == "POST":
                 return (f"crm.schemas.{object_type}.write",)

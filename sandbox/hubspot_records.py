@@ -19,32 +19,47 @@ import numpy as np
 
 from sandbox.hubspot_errors import HubSpotError
 
-OBJECT_TYPES = ("contacts", "companies", "deals")
+# The sales activities reps log (calls, e-mails, meetings, tasks, notes) are CRM v3 objects too.
+ACTIVITY_TYPES = ("calls", "emails", "meetings", "tasks", "notes")
+OBJECT_TYPES = ("contacts", "companies", "deals", *ACTIVITY_TYPES)
 ALIASES = {"contact": "contacts", "0-1": "contacts", "company": "companies", "0-2": "companies",
-           "deal": "deals", "0-3": "deals"}
-SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal"}
+           "deal": "deals", "0-3": "deals", "call": "calls", "0-48": "calls", "email": "emails",
+           "0-49": "emails", "meeting": "meetings", "0-47": "meetings", "task": "tasks",
+           "0-27": "tasks", "note": "notes", "0-46": "notes"}
+SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal", "calls": "call",
+            "emails": "email", "meetings": "meeting", "tasks": "task", "notes": "note"}
 
 # Returned by GET/list and search when no `properties` are asked for (search guide's table).
+_ACTIVITY_DEFAULTS = ("hs_createdate", "hs_lastmodifieddate", "hs_object_id")
 DEFAULT_PROPERTIES = {
     "contacts": ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate",
                  "lastname"),
     "companies": ("createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"),
     "deals": ("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
               "hs_object_id", "pipeline"),
+    **{t: _ACTIVITY_DEFAULTS for t in ACTIVITY_TYPES},
 }
 LASTMODIFIED = {"contacts": "lastmodifieddate", "companies": "hs_lastmodifieddate",
-                "deals": "hs_lastmodifieddate"}
+                "deals": "hs_lastmodifieddate",
+                **{t: "hs_lastmodifieddate" for t in ACTIVITY_TYPES}}
+# Activities name their creation time hs_createdate; contacts, companies and deals createdate.
+CREATED = {t: "hs_createdate" for t in ACTIVITY_TYPES}
 # Searched by a free-text `query` (search guide's table).
 QUERY_PROPERTIES = {
     "contacts": ("firstname", "lastname", "email", "phone", "hs_additional_emails", "fax",
                  "mobilephone", "company"),
     "companies": ("website", "phone", "name", "domain"),
     "deals": ("dealname", "pipeline", "dealstage", "description", "dealtype"),
+    "calls": ("hs_call_title", "hs_call_body"), "emails": ("hs_email_subject", "hs_email_text"),
+    "meetings": ("hs_meeting_title", "hs_meeting_body"), "tasks": ("hs_task_subject",
+                                                                   "hs_task_body"),
+    "notes": ("hs_note_body",),
 }
 # Used when the world has no property definitions for a name: how to compare its values.
 BUILTIN_TYPES = {"createdate": "datetime", "lastmodifieddate": "datetime", "closedate": "datetime",
                  "hs_lastmodifieddate": "datetime", "hs_createdate": "datetime",
-                 "hs_object_id": "number", "amount": "number", "hubspotscore": "number"}
+                 "hs_object_id": "number", "amount": "number", "hubspotscore": "number",
+                 "hs_timestamp": "datetime"}
 
 
 
@@ -231,7 +246,8 @@ class ObjectTable:
             names = set(DEFAULT_PROPERTIES[self.object_type])
         else:
             names = {p for p in properties if p in self.defined}
-            names.update(("createdate", "hs_object_id", LASTMODIFIED[self.object_type]))
+            names.update((CREATED.get(self.object_type, "createdate"), "hs_object_id",
+                          LASTMODIFIED[self.object_type]))
         return Selection(tuple(sorted(names)),
                          tuple(sorted({p for p in history if p in self.defined})),
                          tuple(sorted({ALIASES.get(a, a) for a in associations})))

@@ -114,7 +114,8 @@ class WorldError(ValueError):
 Check = Callable[[Any], str | None]  # a value -> what is wrong with it, or None
 _NUMERIC_ID = re.compile(r"\d+")
 _SALESFORCE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-HUBSPOT_OBJECTS = ("contacts", "companies", "deals")
+HUBSPOT_OBJECTS = ("contacts", "companies", "deals", "calls", "emails", "meetings", "tasks",
+                   "notes")
 
 
 def _iso_datetime(value: Any) -> str | None:

@@ -123,5 +123,5 @@ HS_CRM_DEFINITIONS = {"hubspot_sal_lead_status": HS_SAL_LEAD_STATUS,
                       "hubspot_rejected_lead_status": HS_REJECTED_LEAD_STATUS,
                       "hubspot_rejection_reason_property": HS_REJECTION_REASON_PROPERTY}
 ENTERPRISE_EMPLOYEES = 1000   # deals of accounts this large run in the second pipeline
-DEAL_DUP_P = 0.05             # a rep creates a second deal by mistake, merged into the first
+DEAL_DUP_P = 0.1              # a rep creates a second deal by mistake, merged into the first
 COMPANY_DUP_P = 0.05          # a duplicate company, merged into the first

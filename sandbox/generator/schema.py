@@ -213,7 +213,9 @@ def _crm_spec(topology: str) -> dict[str, list[tuple[Any, ...]]]:
              ("pipeline", "enumeration", "select", list(PIPELINES)) if p[0] == "pipeline" else p
              for p in HS_PROPS["deals"]]
     contacts = [p for p in HS_PROPS["contacts"] if p[0] != "salesforceleadid"]
-    return {**HS_PROPS, "contacts": contacts + HS_CRM_PROPS["contacts"], "deals": deals,
+    merged = ("hs_merged_object_ids", "enumeration", "checkbox")
+    return {**HS_PROPS, "contacts": contacts + HS_CRM_PROPS["contacts"], "deals": [*deals, merged],
+            "companies": [*HS_PROPS["companies"], merged],
             **{t: v for t, v in HS_CRM_PROPS.items() if t != "contacts"}}
 
 
