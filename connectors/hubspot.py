@@ -356,11 +356,13 @@ class HubSpotClient:
         for archived in ("false", "true"):
             yield from self._paged(url, {"limit": OWNERS_PAGE_SIZE, "archived": archived})
 
-    def contact_company_associations(self, contact_ids: Iterable[str]) -> Iterator[Record]:
-        """The v4 batch-read result (``{"from": {"id"}, "to": [...]}``) of each contact that has
-        companies; contacts without any yield nothing. ``contact_ids`` is consumed in batches."""
-        url = f"{self.api_base}/crm/v4/associations/contacts/companies/batch/read"
-        for ids in chunks(contact_ids, ASSOCIATION_BATCH_SIZE):
+    def associations(self, from_type: str, to_type: str,
+                     from_ids: Iterable[str]) -> Iterator[Record]:
+        """The v4 batch-read result (``{"from": {"id"}, "to": [...]}``) of each ``from_type``
+        record (contacts, deals, calls, ...) linked to ``to_type`` records; records without any
+        yield nothing. ``from_ids`` is consumed in batches."""
+        url = f"{self.api_base}/crm/v4/associations/{from_type}/{to_type}/batch/read"
+        for ids in chunks(from_ids, ASSOCIATION_BATCH_SIZE):
             page = self._post(url, {"inputs": [{"id": str(i)} for i in ids]})
             for error in page.get("errors", []):
                 if error.get("subCategory") != NO_ASSOCIATIONS:
@@ -382,6 +384,17 @@ class HubSpotClient:
 
         links = [link for page in HubSpotPaginator().pages(fetch) for link in page.get("to", [])]
         return {key: value for key, value in result.items() if key != "paging"} | {"to": links}
+
+    def pipelines(self, object_type: str = "deals") -> Iterator[Record]:
+        """Every pipeline of ``object_type`` with its stages (``metadata``: ``isClosed`` and, for
+        deals, ``probability``, both strings), archived ones included."""
+        url = f"{self.api_base}/crm/v3/pipelines/{object_type}"
+        seen: set[str] = set()
+        for archived in ("false", "true"):  # the archived listing includes the live ones
+            for pipeline in self._get(url, {"archived": archived}).get("results", []):
+                if pipeline.get("id") not in seen:
+                    seen.add(pipeline.get("id"))
+                    yield pipeline
 
     # -- writes ---------------------------------------------------------------------------------
 

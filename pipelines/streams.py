@@ -2,10 +2,10 @@
 
 This is the contract between ingestion and dbt: ``raw_<source>.<table>`` holds one row per primary
 key with ``cursor_value`` (canonical UTC ``YYYY-MM-DDTHH:MM:SS.fffZ``), ``is_deleted`` and the
-record exactly as the API returned it (``record``). Three records do not carry their own context,
-so the connector adds it under one documented key: HubSpot property definitions and Salesforce
-field definitions get ``objectType`` (their keys are ``contacts/email`` and ``Lead.Status``), form
-submissions get ``formId``.
+record exactly as the API returned it (``record``). Some records do not carry their own context,
+so the connector adds it under one documented key: HubSpot property definitions, Salesforce
+field definitions and activity associations get ``objectType`` (their keys are ``contacts/email``,
+``Lead.Status`` and ``calls/31000018``), form submissions get ``formId``.
 """
 
 from __future__ import annotations
@@ -39,26 +39,50 @@ def _salesforce_object(table: str, cursor_field: str = "SystemModstamp") -> Stre
                       is_deleted=lambda record: bool(record.get("IsDeleted")))
 
 
-def _merged_contact_ids(record: Record) -> list[str]:
+def _merged_object_ids(record: Record) -> list[str]:
     merged = (record.get("properties") or {}).get("hs_merged_object_ids") or ""
     return [part for part in merged.split(";") if part]
 
 
-HUBSPOT_CONTACTS = StreamSpec(
-    schema="raw_hubspot", table="contacts", primary_key=_field("id"),
-    cursor=_cursor("updatedAt"), is_deleted=lambda record: bool(record.get("archived")),
-    merged_ids=_merged_contact_ids,
+def _hubspot_mergeable(table: str) -> StreamSpec:
+    """Contacts, companies and deals: a merge loser leaves with its survivor."""
+    return StreamSpec(schema="raw_hubspot", table=table, primary_key=_field("id"),
+                      cursor=_cursor("updatedAt"),
+                      is_deleted=lambda record: bool(record.get("archived")),
+                      merged_ids=_merged_object_ids)
+
+
+def _hubspot_associations(table: str, context: str | None = None) -> StreamSpec:
+    """One row per source record: the v4 batch-read result ``{"from": {"id"}, "to": [...]}``
+    (with ``context`` prefixed to the key when one table holds several source object types)."""
+    def key(record: Record) -> str | None:
+        from_id = (record.get("from") or {}).get("id")
+        if context is None or from_id is None:
+            return from_id
+        return f"{record.get(context)}/{from_id}" if record.get(context) else None
+
+    return StreamSpec(schema="raw_hubspot", table=table, primary_key=key,
+                      cursor=lambda record: None, is_deleted=lambda record: False)
+
+
+HUBSPOT_CONTACTS = _hubspot_mergeable("contacts")
+HUBSPOT_COMPANIES = _hubspot_mergeable("companies")
+HUBSPOT_DEALS = _hubspot_mergeable("deals")
+# HubSpot as the sales CRM: the activities reps log, each a CRM v3 object
+HUBSPOT_ACTIVITIES: dict[str, StreamSpec] = {
+    name: _hubspot_object(name) for name in ("calls", "emails", "meetings", "tasks", "notes")}
+HUBSPOT_PIPELINES = StreamSpec(
+    # deal pipelines with their stages (metadata isClosed / probability); read whole each run
+    schema="raw_hubspot", table="pipelines", primary_key=_field("id"),
+    cursor=lambda record: None, is_deleted=lambda record: bool(record.get("archived")),
 )
-HUBSPOT_COMPANIES = _hubspot_object("companies")
-HUBSPOT_DEALS = _hubspot_object("deals")
+HUBSPOT_DEAL_CONTACT_ASSOCIATIONS = _hubspot_associations("deal_contact_associations")
+HUBSPOT_DEAL_COMPANY_ASSOCIATIONS = _hubspot_associations("deal_company_associations")
+HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS = _hubspot_associations(
+    "activity_contact_associations", context="objectType")
 HUBSPOT_OWNERS = _hubspot_object("owners")
 HUBSPOT_FORMS = _hubspot_object("forms")
-HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS = StreamSpec(
-    # one row per contact: the v4 batch-read result {"from": {"id"}, "to": [...]}
-    schema="raw_hubspot", table="contact_company_associations",
-    primary_key=lambda record: (record.get("from") or {}).get("id"),
-    cursor=lambda record: None, is_deleted=lambda record: False,
-)
+HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS = _hubspot_associations("contact_company_associations")
 HUBSPOT_PROPERTIES = StreamSpec(
     schema="raw_hubspot", table="properties",
     primary_key=lambda record: f"{record.get('objectType')}/{record.get('name')}"
@@ -101,5 +125,7 @@ SALESFORCE_FIELDS = StreamSpec(
 ALL_STREAMS: list[StreamSpec] = [
     HUBSPOT_CONTACTS, HUBSPOT_COMPANIES, HUBSPOT_DEALS, HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
     HUBSPOT_OWNERS, HUBSPOT_PROPERTIES, HUBSPOT_FORMS, HUBSPOT_FORM_SUBMISSIONS,
-    HUBSPOT_EMAIL_EVENTS, *SALESFORCE_OBJECTS.values(), SALESFORCE_FIELDS,
+    HUBSPOT_EMAIL_EVENTS, HUBSPOT_PIPELINES, *HUBSPOT_ACTIVITIES.values(),
+    HUBSPOT_DEAL_CONTACT_ASSOCIATIONS, HUBSPOT_DEAL_COMPANY_ASSOCIATIONS,
+    HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS, *SALESFORCE_OBJECTS.values(), SALESFORCE_FIELDS,
 ]

@@ -309,7 +309,8 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
     if readable["contacts"]:
         first = next(client.list_objects("contacts", ["hs_object_id"]), None)
         probe("contact_company_associations",
-              lambda: list(client.contact_company_associations([first["id"]] if first else [])))
+              lambda: list(client.associations("contacts", "companies",
+                                               [first["id"]] if first else [])))
     else:
         report.problem("the read of raw_hubspot.contact_company_associations will fail: it "
                        "starts from the contacts, which cannot be read")

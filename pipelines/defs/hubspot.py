@@ -25,14 +25,19 @@ from pipelines.ingestion import (
 )
 from pipelines.settings import warehouse_pool
 from pipelines.streams import (
+    HUBSPOT_ACTIVITIES,
+    HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS,
     HUBSPOT_COMPANIES,
     HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS,
     HUBSPOT_CONTACTS,
+    HUBSPOT_DEAL_COMPANY_ASSOCIATIONS,
+    HUBSPOT_DEAL_CONTACT_ASSOCIATIONS,
     HUBSPOT_DEALS,
     HUBSPOT_EMAIL_EVENTS,
     HUBSPOT_FORM_SUBMISSIONS,
     HUBSPOT_FORMS,
     HUBSPOT_OWNERS,
+    HUBSPOT_PIPELINES,
     HUBSPOT_PROPERTIES,
     Record,
 )
@@ -43,15 +48,35 @@ CRM_OBJECTS: dict[str, StreamSpec] = {
     "contacts": HUBSPOT_CONTACTS,
     "companies": HUBSPOT_COMPANIES,
     "deals": HUBSPOT_DEALS,
+    **HUBSPOT_ACTIVITIES,  # calls, emails, meetings, tasks, notes
 }
-# Properties whose full history the agreed definitions read (MQL time, drift evidence).
-HISTORY_PROPERTIES = {"contacts": ["hubspotscore", "lifecyclestage"], "deals": ["dealstage"]}
+# Properties whose full history the agreed definitions read (MQL time, lead status moves,
+# deal stages, drift evidence).
+HISTORY_PROPERTIES = {"contacts": ["hubspotscore", "lifecyclestage", "hs_lead_status"],
+                      "deals": ["dealstage"]}
+# v4 association reads: (from object types, to object type) -> stream; the from records are
+# the ones landed since the stream last caught up.
+ASSOCIATIONS: dict[StreamSpec, tuple[tuple[str, ...], str]] = {
+    HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS: (("contacts",), "companies"),
+    HUBSPOT_DEAL_CONTACT_ASSOCIATIONS: (("deals",), "contacts"),
+    HUBSPOT_DEAL_COMPANY_ASSOCIATIONS: (("deals",), "companies"),
+    HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS: (tuple(HUBSPOT_ACTIVITIES), "contacts"),
+}
 
 STREAMS = {
-    HUBSPOT_CONTACTS: "Contacts, live and archived, with score and lifecycle history.",
-    HUBSPOT_COMPANIES: "Companies, live and archived.",
-    HUBSPOT_DEALS: "Deals, live and archived, with deal-stage history.",
+    HUBSPOT_CONTACTS: "Contacts, live and archived, with score, lifecycle and lead-status "
+                      "history.",
+    HUBSPOT_COMPANIES: "Companies, live and archived (merged ones leave with their survivor).",
+    HUBSPOT_DEALS: "Deals, live and archived, with deal-stage history (merged ones leave with "
+                   "their survivor).",
+    **{spec: f"Sales activities: {name}, live and archived (CRM v3 objects)."
+       for name, spec in HUBSPOT_ACTIVITIES.items()},
+    HUBSPOT_PIPELINES: "Deal pipelines and their stages (isClosed, probability).",
     HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS: "Each contact's companies (v4 associations).",
+    HUBSPOT_DEAL_CONTACT_ASSOCIATIONS: "Each deal's contacts (v4 associations).",
+    HUBSPOT_DEAL_COMPANY_ASSOCIATIONS: "Each deal's companies (v4 associations).",
+    HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS: "Each activity's contacts (v4 associations; "
+                                           "objectType names the activity's type).",
     HUBSPOT_OWNERS: "Owners (sales reps), active and deactivated.",
     HUBSPOT_PROPERTIES: "Property definitions of contacts, companies and deals, custom included.",
     HUBSPOT_FORMS: "Marketing forms.",
@@ -97,10 +122,14 @@ def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: Hu
             yield from lander.land(_crm_stream(client, object_type, spec, since(spec), full,
                                                lookback_seconds))
 
-    if lander.selected(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS):
-        yield from lander.land(_associations_stream(
-            client, lander.warehouse, since(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS), full,
-            lookback_seconds))
+    for spec, (from_types, to_type) in ASSOCIATIONS.items():
+        if lander.selected(spec):
+            yield from lander.land(_associations_stream(
+                client, lander.warehouse, spec, from_types, to_type, since(spec), full,
+                lookback_seconds))
+    if lander.selected(HUBSPOT_PIPELINES):
+        yield from lander.land(StreamRun(HUBSPOT_PIPELINES, client.pipelines("deals"),
+                                         replace=True))
     if lander.selected(HUBSPOT_OWNERS):
         yield from lander.land(StreamRun(HUBSPOT_OWNERS, client.owners(), replace=True))
     if lander.selected(HUBSPOT_PROPERTIES):
@@ -152,36 +181,48 @@ def _reach_back(since: str | None, lookback_seconds: int) -> str | None:
     return None if since is None else canonical(to_millis(since) - lookback_seconds * 1000)
 
 
-def _associations_stream(client: HubSpotClient, warehouse: Warehouse, since: str | None,
+def _associations_stream(client: HubSpotClient, warehouse: Warehouse, spec: StreamSpec,
+                         from_types: tuple[str, ...], to_type: str, since: str | None,
                          full: bool, lookback_seconds: int) -> StreamRun:
-    """The companies of every contact that landed since this stream last caught up.
+    """The ``to_type`` links of every ``from_types`` record that landed since this stream last
+    caught up (e.g. each contact's companies, each call's contacts).
 
-    The contacts come from the raw table, not from this run's read, so a run that died between
-    landing contacts and landing their associations is caught up by the next one; the lookback
-    reaches the contacts the last run landed late (behind its mark). A contact gone
+    The from records come from their raw tables, not from this run's read, so a run that died
+    between landing them and landing their associations is caught up by the next one; the
+    lookback reaches the records the last run landed late (behind its mark). A record gone
     (archived, or merged into a survivor) gets an empty ``to`` list, so a removed association
-    replaces the stale row instead of lingering.
+    replaces the stale row instead of lingering. Where several object types share the table
+    (activities), each row carries its type as ``objectType``.
     """
-    live: list[str] = []
-    gone: list[str] = []
     start = _reach_back(since, lookback_seconds)
-    for contact_id, is_deleted, record in warehouse.rows_since(HUBSPOT_CONTACTS, start):
-        (gone if is_deleted else live).append(contact_id)
-        gone.extend(HUBSPOT_CONTACTS.merged_ids(record))
-    caught_up_to = warehouse.cursor(HUBSPOT_CONTACTS)
+    reads: list[tuple[str, list[str], list[str]]] = []
+    for from_type in from_types:
+        live: list[str] = []
+        gone: list[str] = []
+        from_spec = CRM_OBJECTS[from_type]
+        for record_id, is_deleted, record in warehouse.rows_since(from_spec, start):
+            (gone if is_deleted else live).append(record_id)
+            gone.extend(from_spec.merged_ids(record))
+        reads.append((from_type, live, gone))
+    # caught up to the oldest of the from tables' cursors (none while any has never landed)
+    cursors = [warehouse.cursor(CRM_OBJECTS[from_type]) for from_type in from_types]
+    caught_up_to = None if None in cursors else min(c for c in cursors if c is not None)
+    tagged = len(from_types) > 1
 
     def records() -> Iterator[Record]:
-        answered: set[str] = set()
-        for result in client.contact_company_associations(live):
-            answered.add(str(result["from"]["id"]))
-            yield result
-        for contact_id in [*live, *gone]:
-            if contact_id not in answered:
-                yield {"from": {"id": contact_id}, "to": []}
+        for from_type, live, gone in reads:
+            tag = {"objectType": from_type} if tagged else {}
+            answered: set[str] = set()
+            for result in client.associations(from_type, to_type, live):
+                answered.add(str(result["from"]["id"]))
+                yield {**result, **tag}
+            for record_id in [*live, *gone]:
+                if record_id not in answered:
+                    yield {"from": {"id": record_id}, "to": [], **tag}
 
-    return StreamRun(HUBSPOT_CONTACT_COMPANY_ASSOCIATIONS, records(),
-                     cursor=lambda: caught_up_to, replace=full,
-                     metadata={"contacts_read": len(live) + len(gone)})
+    return StreamRun(spec, records(), cursor=lambda: caught_up_to, replace=full,
+                     metadata={"records_read": sum(len(live) + len(gone)
+                                                   for _, live, gone in reads)})
 
 
 def _submissions_stream(client: HubSpotClient, forms: list[Record], since: str | None,

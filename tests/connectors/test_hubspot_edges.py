@@ -158,7 +158,7 @@ def test_contact_company_links_list_several_types_in_no_fixed_order(sandbox):
     client = client_for(sandbox)
     with_company = [c["id"] for c in sandbox.world.hubspot["contacts"]
                     if not c.get("archived") and c.get("associations")]
-    results = list(client.contact_company_associations(with_company[:400]))
+    results = list(client.associations("contacts", "companies", with_company[:400]))
     kinds = [tuple(t["typeId"] for t in link["associationTypes"])
              for result in results for link in result["to"]]
     assert {(1, 279), (279, 1)} <= set(kinds), "both orders occur"

@@ -171,7 +171,7 @@ def test_owners_are_every_owner(sandbox):
 def test_contact_company_associations_follow_the_v4_shape(sandbox):
     client = client_for(sandbox)
     contacts = live(sandbox.world, "contacts")
-    results = list(client.contact_company_associations(c["id"] for c in contacts))
+    results = list(client.associations("contacts", "companies", (c["id"] for c in contacts)))
     linked = {c["id"]: c["associations"]["companies"]["results"] for c in contacts
               if c.get("associations", {}).get("companies", {}).get("results")}
     assert 0 < len(linked) < len(contacts), "some contacts have companies, some none"

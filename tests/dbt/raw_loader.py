@@ -13,6 +13,8 @@ from typing import Any
 
 from pipelines import streams
 from pipelines.warehouse import DuckDBWarehouse, StreamSpec
+from sandbox.generator.hubspot_crm import pipelines
+from sandbox.hubspot import ASSOCIATION_TYPES
 from sandbox.world import World
 
 API_VERSION = "v59.0"
@@ -58,6 +60,30 @@ def _associations_since(contacts: list[dict[str, Any]],
                 yield {"from": {"id": contact_id}, "to": []}
 
 
+def _associations(records: list[dict[str, Any]], to_type: str,
+                  object_type: str | None = None) -> Iterator[dict[str, Any]]:
+    """The v4 batch read of each live record's ``to_type`` links (deals' contacts and companies,
+    activities' contacts), tagged with ``objectType`` where one table holds several types."""
+    tag = {"objectType": object_type} if object_type else {}
+    for record in records:
+        results = ((record.get("associations") or {}).get(to_type) or {}).get("results") or []
+        if not results or record.get("archived"):
+            continue
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for item in results:
+            type_id, label = ASSOCIATION_TYPES.get(item.get("type", ""), (0, None))
+            grouped.setdefault(item["id"], []).append(
+                {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label})
+        yield {"from": {"id": record["id"]},
+               "to": [{"toObjectId": int(to_id), "associationTypes": kinds}
+                      for to_id, kinds in grouped.items()], **tag}
+
+
+def _pipelines(world: World) -> list[dict[str, Any]]:
+    declared = (world.hubspot.get("pipelines") or {}).get("deals")
+    return declared or pipelines(world.generator["start"] if world.generator else world.clock)[:1]
+
+
 def _properties(world: World) -> Iterator[dict[str, Any]]:
     for object_type, definitions in (world.hubspot.get("properties") or {}).items():
         for definition in definitions:
@@ -99,7 +125,17 @@ def world_streams(world: World) -> list[tuple[StreamSpec, Iterable[dict[str, Any
         (streams.HUBSPOT_PROPERTIES, _properties(world)),
         (streams.HUBSPOT_EMAIL_EVENTS, hubspot.get("email_events") or []),
         (streams.HUBSPOT_FORM_SUBMISSIONS, _form_submissions(world)),
+        (streams.HUBSPOT_PIPELINES, _pipelines(world)),
+        (streams.HUBSPOT_DEAL_CONTACT_ASSOCIATIONS,
+         _associations(hubspot.get("deals") or [], "contacts")),
+        (streams.HUBSPOT_DEAL_COMPANY_ASSOCIATIONS,
+         _associations(hubspot.get("deals") or [], "companies")),
+        (streams.HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS,
+         (row for name in streams.HUBSPOT_ACTIVITIES
+          for row in _associations(hubspot.get(name) or [], "contacts", name))),
     ]
+    for name, spec in streams.HUBSPOT_ACTIVITIES.items():
+        out.append((spec, _without_associations(hubspot.get(name) or [])))
     for sobject, spec in streams.SALESFORCE_OBJECTS.items():
         out.append((spec, _salesforce(sobject, world.salesforce_records(sobject))))
     out.append((streams.SALESFORCE_FIELDS, _salesforce_fields(world)))

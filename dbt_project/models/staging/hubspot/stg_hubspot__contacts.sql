@@ -26,6 +26,10 @@ renamed as (
         {{ json_path('record', 'propertiesWithHistory', 'hubspotscore') }} as score_history,
         {{ json_path('record', 'propertiesWithHistory', 'lifecyclestage') }}
             as lifecycle_stage_history,
+        {{ json_text('record', 'properties', 'hs_lead_status') }} as lead_status,
+        {{ json_path('record', 'propertiesWithHistory', 'hs_lead_status') }}
+            as lead_status_history,
+        {{ json_path('record', 'properties') }} as property_values,
         is_deleted,
         {{ to_utc_timestamp(json_text('record', 'createdAt')) }} as created_at,
         {{ to_utc_timestamp(json_text('record', 'updatedAt')) }} as updated_at,

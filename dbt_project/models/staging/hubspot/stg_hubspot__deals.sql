@@ -17,6 +17,7 @@ renamed as (
             as amount,
         {{ json_text('record', 'properties', 'hubspot_owner_id') }} as hubspot_owner_id,
         {{ to_utc_timestamp(json_text('record', 'properties', 'closedate')) }} as close_at,
+        {{ json_path('record', 'propertiesWithHistory', 'dealstage') }} as deal_stage_history,
         is_deleted,
         {{ to_utc_timestamp(json_text('record', 'createdAt')) }} as created_at,
         {{ to_utc_timestamp(json_text('record', 'updatedAt')) }} as updated_at,
