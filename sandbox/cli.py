@@ -4,6 +4,7 @@
     samepage sandbox --world world.json --port 8765 --error-rate 0.1
     samepage sandbox --generate 42 --salesforce-hide Lead.Disqualification_Reason__c
     samepage sandbox generate --seed 42 --scale 2000 --out data/world.json
+    samepage sandbox generate --seed 42 --scale 2000 --topology hubspot --out data/hs.json
     samepage sandbox advance --world data/world.json --days 3
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import Truth, advance, generate
+from sandbox.generator.params import DEFAULT_TOPOLOGY, TOPOLOGIES
 from sandbox.http import FaultConfig
 from sandbox.hubspot import DAILY_LIMIT, IRREGULAR_EVERY, READ_SCOPES
 from sandbox.hubspot_search import IndexLag
@@ -49,6 +51,8 @@ def _serve(argv: list[str]) -> int:
     source.add_argument("--world", type=Path, help="serve this world file")
     source.add_argument("--generate", type=int, metavar="SEED", help="generate a world")
     parser.add_argument("--scale", type=int, default=2000, help="people to generate")
+    parser.add_argument("--topology", choices=TOPOLOGIES, default=DEFAULT_TOPOLOGY,
+                        help="the tools the generated company runs (default: %(default)s)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     limits = parser.add_argument_group("limits")
@@ -90,7 +94,7 @@ def _serve(argv: list[str]) -> int:
     if args.world:
         world = World.load(args.world)
     else:
-        world, _ = generate(args.generate, args.scale)
+        world, _ = generate(args.generate, args.scale, topology=args.topology)
     settings = SandboxSettings(
         hubspot_window_limit=None if args.no_rate_limits else args.hubspot_window_limit,
         hubspot_search_per_second=None if args.no_rate_limits else args.hubspot_search_per_second,
@@ -130,9 +134,11 @@ def _generate(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--scale", type=int, required=True, help="people by the world clock")
     parser.add_argument("--clock", help="the world's now (ISO-8601 UTC); default: generator's")
+    parser.add_argument("--topology", choices=TOPOLOGIES, default=DEFAULT_TOPOLOGY,
+                        help="the tools the generated company runs (default: %(default)s)")
     parser.add_argument("--out", type=Path, required=True, help="world file to write")
     args = parser.parse_args(argv)
-    world, truth = generate(args.seed, args.scale, clock=args.clock)
+    world, truth = generate(args.seed, args.scale, clock=args.clock, topology=args.topology)
     _save(world, truth, args.out)
     return 0
 

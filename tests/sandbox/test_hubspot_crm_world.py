@@ -4,6 +4,9 @@ world whose truth follows from its own records under the HubSpot-as-CRM rules.""
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -131,3 +134,17 @@ def test_hubspot_truth_follows_from_the_records(hubspot_world) -> None:
             checked[stage] += person[stage] is not None
     assert all(checked[s] > 0 for s in ("sal_at", "sql_at", "customer_at", "rejected_at")), \
         checked
+
+
+def test_the_cli_generates_and_advances_a_hubspot_world(tmp_path: Path) -> None:
+    samepage = str(Path(sys.executable).parent / "samepage")
+    world_file = tmp_path / "hs.json"
+    subprocess.run([samepage, "sandbox", "generate", "--seed", "5", "--scale", "200",
+                    "--topology", "hubspot", "--out", str(world_file)], check=True, timeout=120)
+    subprocess.run([samepage, "sandbox", "advance", "--world", str(world_file), "--days", "2"],
+                   check=True, timeout=120)
+    world = json.loads(world_file.read_text())
+    truth = json.loads(world_file.with_suffix(".truth.json").read_text())
+    assert world["generator"]["topology"] == "hubspot" and world["salesforce"] == {}
+    assert world["hubspot"]["calls"] and truth["clock"] == world["clock"]
+    assert truth["definitions"]["hubspot_rejected_lead_status"] == "UNQUALIFIED"
