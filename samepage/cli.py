@@ -16,7 +16,7 @@ from pipelines.paths import DEFAULT_WAREHOUSE, REPO_ROOT
 from pipelines.warehouse import PostgresWarehouse, open_warehouse
 from pipelines.warehouse.duckdb import connect_duckdb
 from pipelines.warehouse.grants import grant_bi_read
-from samepage import doctor, query, whatif
+from samepage import doctor, query, whatif, writeback
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
                                                       "marts BI tools read (read-only)")
     query_command.add_argument("sql")
     query_command.add_argument("--max-rows", type=int, default=query.DEFAULT_MAX_ROWS)
+    writeback_command = commands.add_parser(
+        "writeback", help="revert a write-back run: put back the values it replaced")
+    writeback_command.add_argument("action", choices=["revert"])
+    writeback_command.add_argument("run_id", help="the Dagster run id (raw_meta.writeback_log)")
     args = parser.parse_args(argv)
     if args.command == "doctor":
         return doctor.run()
@@ -60,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return whatif.main(args.assignments, args.as_of)
     if args.command == "query":
         return query.main(args.sql, args.max_rows)
+    if args.command == "writeback":
+        return writeback.revert(args.run_id)
     try:
         if args.command == "grant-bi":
             return grant_bi(args.role)

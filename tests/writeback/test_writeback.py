@@ -3,10 +3,20 @@ clients read back what samepage wrote (issue 14)."""
 
 from __future__ import annotations
 
-import pytest
+import threading
 
+import pytest
+from hubspot import HubSpot
+from hubspot.crm.contacts import (
+    BatchInputSimplePublicObjectBatchInput,
+    SimplePublicObjectBatchInput,
+)
+
+from pipelines.defs import writeback as writeback_defs
 from pipelines.writeback.log import WRITTEN
+from samepage import cli
 from sandbox.app import Sandbox
+from sandbox.http import FaultConfig
 from tests.pipelines.conftest import load_definitions
 from tests.writeback.conftest import (
     checks,
@@ -74,3 +84,134 @@ def test_plan_mode_shows_the_plan_and_sends_no_write(small_world, pipeline_env, 
         assert len(differences(sandbox, warehouse)) >= planned
         assert query(warehouse, "select count(*) from information_schema.tables "
                                 "where table_name = 'writeback_log'") == [(0,)]
+
+
+def _tamper_hubspot_stage(sandbox: Sandbox, value: str) -> list[str]:
+    """Someone overwrites samepage_stage on every live contact (hubspot-api-client)."""
+    client = HubSpot(access_token=sandbox.hubspot_access_token, host=sandbox.url)
+    ids = [c.id for c in client.crm.contacts.get_all()]
+    for start in range(0, len(ids), 100):
+        client.crm.contacts.batch_api.update(BatchInputSimplePublicObjectBatchInput(inputs=[
+            SimplePublicObjectBatchInput(id=i, properties={"samepage_stage": value})
+            for i in ids[start:start + 100]]))
+    return ids
+
+
+def _hubspot_stages(sandbox: Sandbox) -> dict[str, str | None]:
+    client = HubSpot(access_token=sandbox.hubspot_access_token, host=sandbox.url)
+    return {c.id: c.properties.get("samepage_stage")
+            for c in client.crm.contacts.get_all(properties=["samepage_stage"])}
+
+
+def test_the_guard_holds_a_mass_change_the_override_applies_it_and_revert_undoes_it(
+        small_world, pipeline_env, monkeypatch):
+    point_at, warehouse = pipeline_env
+    with Sandbox(deployed(small_world[0])) as sandbox:
+        point_at(sandbox)
+        monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
+        monkeypatch.setenv("SAMEPAGE_WRITEBACK_MAX_SHARE", "0.2")
+        defs = load_definitions()
+        assert run_nightly(defs).success  # the first fill is not a mass change
+        ids = _tamper_hubspot_stage(sandbox, "tampered")
+
+        writes = len(sandbox.write_requests())
+        held = run_nightly(defs)
+        assert held.success
+        meta = materialization(held)
+        assert meta["held_back"] is True and meta["planned_records"] >= len(ids)
+        verdict = checks(held)["not_held_back"]
+        assert not verdict.passed
+        assert "SAMEPAGE_WRITEBACK_MAX_SHARE=0.2" in verdict.description
+        assert "allow_mass_change" in verdict.description
+        assert len(sandbox.write_requests()) == writes
+        assert set(_hubspot_stages(sandbox).values()) == {"tampered"}
+
+        applied = run_nightly(defs, allow_mass_change=True)
+        assert applied.success and checks(applied)["not_held_back"].passed
+        assert differences(sandbox, warehouse) == []
+        stages = _hubspot_stages(sandbox)
+        assert "tampered" not in stages.values()
+
+        # revert puts back the logged old values, and logs itself as a run
+        assert cli.main(["writeback", "revert", applied.run_id]) == 0
+        assert set(_hubspot_stages(sandbox).values()) == {"tampered"}
+        reverts = query(warehouse, "select count(*), min(status), max(status), "
+                                   "min(new_value), max(new_value) from raw_meta.writeback_log "
+                                   f"where run_id like 'revert-{applied.run_id}-%'")
+        assert reverts == [(len(ids), WRITTEN, WRITTEN, "tampered", "tampered")]
+
+
+def test_revert_of_a_run_that_wrote_nothing_says_so(pipeline_env, capsys):
+    assert cli.main(["writeback", "revert", "no-such-run"]) == 1
+    assert "wrote nothing" in capsys.readouterr().err
+
+
+def test_faults_during_apply_end_as_a_clean_run_with_one_final_status_per_field(
+        small_world, pipeline_env, monkeypatch):
+    """429/5xx, dropped connections and Salesforce sessions expiring every second while the
+    nightly extracts and writes: the tools end equal to the marts, each planned field has one
+    log row, written."""
+    point_at, warehouse = pipeline_env
+    with Sandbox(deployed(small_world[0])) as sandbox:
+        point_at(sandbox)
+        defs = load_definitions()
+        assert run_nightly(defs).success  # plan mode: the plan to apply under faults
+        planned = query(warehouse, "select count(*) from marts.rpt_writeback_plan")[0][0]
+        assert planned > 0
+
+        monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
+        sandbox.set_faults(FaultConfig(error_rate=0.15, drop_rate=0.05, seed=3))
+        stop = threading.Event()
+
+        def expire_sessions() -> None:
+            while not stop.wait(1.0):
+                sandbox.salesforce.expire_tokens()
+
+        expiring = threading.Thread(target=expire_sessions, daemon=True)
+        expiring.start()
+        try:
+            applied = run_nightly(load_definitions())
+        finally:
+            stop.set()
+            expiring.join()
+            sandbox.set_faults(FaultConfig())
+        assert applied.success
+        faulted = [r for r in sandbox.requests() if r.status in (0, 429, 500, 503)]
+        assert faulted, "the faults were not injected"
+        log = _log(warehouse, applied.run_id)
+        assert len(log) == len({row[1:5] for row in log}) == planned
+        assert {row[7] for row in log} == {WRITTEN}
+        assert differences(sandbox, warehouse) == []
+
+
+def test_missing_salesforce_fields_are_reported_with_their_metadata_and_the_rest_written(
+        small_world, pipeline_env, monkeypatch, tmp_path):
+    point_at, warehouse = pipeline_env
+    missing = ["Lead.Samepage_SLA_Due_At__c", "Contact.Samepage_SLA_Due_At__c"]
+    package = tmp_path / "salesforce-fields"
+    monkeypatch.setattr(writeback_defs, "SALESFORCE_PACKAGE_DIR", package)
+    with Sandbox(deployed(small_world[0], missing=missing)) as sandbox:
+        point_at(sandbox)
+        monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
+        result = run_nightly(load_definitions())
+        assert result.success
+        fields_exist = checks(result)["fields_exist"]
+        assert not fields_exist.passed
+        for name in missing:
+            assert f"salesforce {name}" in fields_exist.description
+        assert "sf project deploy start" in fields_exist.description
+        for name in missing:
+            sobject, field = name.split(".")
+            xml = (package / "force-app/main/default/objects" / sobject / "fields" /
+                   f"{field}.field-meta.xml").read_text()
+            assert f"<fullName>{field}</fullName>" in xml and "<type>DateTime</type>" in xml
+        grants = next((package / "force-app/main/default/permissionsets").iterdir()).read_text()
+        assert all(f"<field>{name}</field>" in grants for name in missing)
+
+        skipped = query(warehouse, "select distinct object_type, field_name, status from "
+                                   "raw_meta.writeback_log order by all")
+        assert [r for r in skipped if r[2] != WRITTEN] == [
+            ("Contact", "Samepage_SLA_Due_At__c", "skipped"),
+            ("Lead", "Samepage_SLA_Due_At__c", "skipped")]
+        assert ("Lead", "Samepage_Stage__c", WRITTEN) in skipped
+        assert differences(sandbox, warehouse) == []  # every field that exists

@@ -70,18 +70,48 @@ answers as (
         on people.person_id = handoffs.person_id
 
 ),
+
+person_records as (
+
+    select
+        people.person_id,
+        'contacts' as object_type,
+        contact_ids.value as record_id
+    from people
+    {{ split_rows('people.hubspot_contact_ids', ';', 'contact_ids') }}
+
+    union all
+
+    select
+        people.person_id,
+        'Lead' as object_type,
+        lead_ids.value as record_id
+    from people
+    {{ split_rows('people.salesforce_lead_ids', ';', 'lead_ids') }}
+
+    union all
+
+    select
+        people.person_id,
+        'Contact' as object_type,
+        contact_ids.value as record_id
+    from people
+    {{ split_rows('people.salesforce_contact_ids', ';', 'contact_ids') }}
+
+),
 {% if 'hubspot' in sources %}
 hubspot_contact_targets as (
 
     select
-        people.person_id,
-        hubspot_contacts.hubspot_contact_id as record_id,
+        person_records.person_id,
+        person_records.record_id,
         hubspot_contacts.*
-    from people
-    {{ split_rows('people.hubspot_contact_ids', ';', 'contact_ids') }}
+    from person_records
     inner join hubspot_contacts
-        on contact_ids.value = hubspot_contacts.hubspot_contact_id
-    where not hubspot_contacts.is_deleted
+        on person_records.record_id = hubspot_contacts.hubspot_contact_id
+    where
+        person_records.object_type = 'contacts'
+        and not hubspot_contacts.is_deleted
 
 ),
 {% endif %}
@@ -89,15 +119,15 @@ hubspot_contact_targets as (
 salesforce_lead_targets as (
 
     select
-        people.person_id,
-        salesforce_leads.salesforce_lead_id as record_id,
+        person_records.person_id,
+        person_records.record_id,
         salesforce_leads.*
-    from people
-    {{ split_rows('people.salesforce_lead_ids', ';', 'lead_ids') }}
+    from person_records
     inner join salesforce_leads
-        on lead_ids.value = salesforce_leads.salesforce_lead_id
+        on person_records.record_id = salesforce_leads.salesforce_lead_id
     where
-        not salesforce_leads.is_deleted
+        person_records.object_type = 'Lead'
+        and not salesforce_leads.is_deleted
         and not coalesce(salesforce_leads.is_converted, false)
 
 ),
@@ -105,14 +135,15 @@ salesforce_lead_targets as (
 salesforce_contact_targets as (
 
     select
-        people.person_id,
-        salesforce_contacts.salesforce_contact_id as record_id,
+        person_records.person_id,
+        person_records.record_id,
         salesforce_contacts.*
-    from people
-    {{ split_rows('people.salesforce_contact_ids', ';', 'contact_ids') }}
+    from person_records
     inner join salesforce_contacts
-        on contact_ids.value = salesforce_contacts.salesforce_contact_id
-    where not salesforce_contacts.is_deleted
+        on person_records.record_id = salesforce_contacts.salesforce_contact_id
+    where
+        person_records.object_type = 'Contact'
+        and not salesforce_contacts.is_deleted
 
 ),
 {% endif %}
