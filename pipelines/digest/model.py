@@ -134,6 +134,16 @@ class QuarantineRow:
 
 
 @dataclass(frozen=True)
+class WritebackSummary:
+    """The agreed answers written back into the tools since the week began (per tool: fields
+    written, refused by the tool, not sent for a missing field), and what the plan holds now."""
+
+    planned_fields: int
+    planned_records: int
+    by_tool: list[tuple[str, int, int, int]]
+
+
+@dataclass(frozen=True)
 class FailedCheck:
     asset: str
     check_name: str
@@ -168,6 +178,7 @@ class Digest:
     drift: DriftSummary
     quarantine: list[QuarantineRow]
     nightly: NightlyRun | None = None
+    writeback: WritebackSummary | None = None
 
     def status_counts(self) -> dict[str, int]:
         return {status: sum(score.status == status for score in self.scorecard)

@@ -28,6 +28,7 @@ from pipelines.digest.model import (
     QuarantineRow,
     SlaSummary,
     Week,
+    WritebackSummary,
 )
 
 # The rows of fct_goal_progress that are the whole company rather than one region or source.
@@ -38,7 +39,8 @@ TOP_CAMPAIGNS = 5
 TOP_OWNERS = 5
 TOP_DRIFT_REASONS = 5
 MARTS_READ = ("dim_people", "fct_lifecycle_events", "fct_lead_handoffs", "fct_campaign_performance",
-              "rpt_definition_drift", "fct_goal_progress", "rpt_goal_scorecard")
+              "rpt_definition_drift", "fct_goal_progress", "rpt_goal_scorecard",
+              "rpt_writeback_plan")
 
 
 class Reader:
@@ -86,6 +88,7 @@ def load_digest(reader: Reader) -> Digest:
         attribution_model=ATTRIBUTION_MODEL,
         drift=drift(reader),
         quarantine=quarantine(reader, week),
+        writeback=writeback(reader, week),
     )
 
 
@@ -275,3 +278,27 @@ def quarantine(reader: Reader, week: Week) -> list[QuarantineRow]:
         order by 3 desc, 1, 2
     """, [f"{week.start.isoformat()}T00:00:00Z"])
     return [QuarantineRow(*row) for row in rows]
+
+
+def writeback(reader: Reader, week: Week) -> WritebackSummary:
+    """What samepage wrote into the tools since the week began (raw_meta.writeback_log, there
+    once a run applied a plan) and what it would write now (marts.rpt_writeback_plan)."""
+    [(fields, records)] = reader.rows("""
+        select count(*), count(distinct tool || ':' || object_type || ':' || record_id)
+        from marts.rpt_writeback_plan
+    """)
+    [(logged,)] = reader.rows("""
+        select count(*) from information_schema.tables
+        where table_schema = 'raw_meta' and table_name = 'writeback_log'
+    """)
+    by_tool = reader.rows("""
+        select tool,
+               count(*) filter (where status = 'written'),
+               count(*) filter (where status = 'failed'),
+               count(*) filter (where status = 'skipped')
+        from raw_meta.writeback_log
+        where logged_at >= cast(? as timestamp)
+        group by tool
+        order by tool
+    """, [f"{week.start.isoformat()} 00:00:00"]) if logged else []
+    return WritebackSummary(fields, records, [tuple(row) for row in by_tool])

@@ -131,6 +131,7 @@ def render_markdown(digest: Digest) -> str:
               "see `marts.rpt_definition_drift`.", ""]
     if drift.reasons:
         lines += [*table(["Most common reasons", "People"], drift.reasons), ""]
+    lines += _writeback_lines(digest)
     lines += ["## Data quality", "", _nightly_line(digest)]
     if digest.nightly and digest.nightly.failed_checks:
         lines += [f"  - `{c.asset}` `{c.check_name}` ({c.severity})"
@@ -144,6 +145,25 @@ def render_markdown(digest: Digest) -> str:
     else:
         lines.append("- No quarantined records in `raw_meta.quarantine`.")
     return "\n".join(lines) + "\n"
+
+
+def _writeback_lines(digest: Digest) -> list[str]:
+    summary = digest.writeback
+    if summary is None:
+        return []
+    since = digest.week.start.isoformat()
+    lines = ["## Written back into the tools", ""]
+    if summary.by_tool:
+        lines += [*table(["Tool", f"Fields written since {since}", "Refused by the tool",
+                          "Not sent (field missing)"],
+                         [list(row) for row in summary.by_tool]), ""]
+    else:
+        lines += [f"Nothing written into HubSpot or Salesforce since {since}.", ""]
+    lines += [f"{summary.planned_fields} field values on {summary.planned_records} records "
+              "differ from the agreed answers and would be written by the next run with "
+              "SAMEPAGE_WRITEBACK=apply (`marts.rpt_writeback_plan`)." if summary.planned_fields
+              else "The tools show the agreed answers: nothing left to write.", ""]
+    return lines
 
 
 def _nightly_line(digest: Digest) -> str:
