@@ -62,6 +62,13 @@ def unindexed_contacts(world: World) -> tuple[set[str], int]:
     return {c["id"] for c, h in zip(live, hidden, strict=True) if h}, int(lastmod[~hidden].max())
 
 
+def daily_remaining(sandbox: Sandbox) -> int:
+    """The sandbox's own count of the day's calls left, after this one."""
+    answer = requests.get(f"{sandbox.url}/crm/v3/owners", timeout=10, headers={
+        "Authorization": f"Bearer {sandbox.hubspot_access_token}"})
+    return int(answer.headers["X-HubSpot-RateLimit-Daily-Remaining"])
+
+
 def raw_snapshot(warehouse) -> dict[str, list[tuple]]:
     """Every raw HubSpot table's content, without load metadata."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -129,26 +136,32 @@ def test_incremental_runs_with_lag_and_lookback_equal_a_full_refresh(
 def test_the_daily_limit_stops_the_run_cleanly_and_the_next_day_resumes(
         generated, pipeline_env, fast_env, monkeypatch, tmp_path):
     point_at, warehouse = pipeline_env
+    # The allowance is what one full sync of this world spends: the first day's run stops 10 %
+    # short of it (after the contacts, about 45 calls), the next day's finishes.
     settings = SandboxSettings.unlimited()
-    # Enough for the contacts (about 45 calls) and a little more: the run stops in a later
-    # stream, 10 % (9 calls) short of the allowance.
-    settings.hubspot_daily_limit = 85
+    settings.hubspot_daily_limit = 10**6
+    with Sandbox(generated[0], settings) as probe:
+        point_at(probe)
+        monkeypatch.setenv("SAMEPAGE_WAREHOUSE", str(tmp_path / "probe.duckdb"))
+        assert ingest().success
+        allowance = 10**6 - daily_remaining(probe) - 1  # less the call that asked
+    monkeypatch.setenv("SAMEPAGE_WAREHOUSE", str(warehouse))
+    reserve = -(-allowance // 10)
+    settings.hubspot_daily_limit = allowance
     with Sandbox(generated[0], settings) as sandbox:
         point_at(sandbox)
         stopped = ingest()
         assert not stopped.success
         failure = stopped.get_step_failure_events()[0].step_failure_data.user_failure_data
         assert failure is not None and "HubSpot daily API limit" in failure.description
-        assert "of 85 used; stopping to keep 9 (10%) in reserve" in failure.description
+        assert f"of {allowance} used; stopping to keep {reserve} (10%) in reserve" \
+            in failure.description
         materialized = {e.asset_key for e in stopped.get_asset_materialization_events()}
         assert asset_key(HUBSPOT_CONTACTS) in materialized, "the contacts landed first"
         assert len(materialized) < len(HUBSPOT_STREAMS), "and the run stopped before the end"
         # Landed streams keep their state.
         assert open_warehouse(str(warehouse)).cursor(HUBSPOT_CONTACTS) is not None
-        answer = requests.get(f"{sandbox.url}/crm/v3/owners", timeout=10, headers={
-            "Authorization": f"Bearer {sandbox.hubspot_access_token}"})
-        assert int(answer.headers["X-HubSpot-RateLimit-Daily-Remaining"]) >= 9 - 1, \
-            "the reserve was left unspent (less this call)"
+        assert daily_remaining(sandbox) >= reserve - 1, "the reserve was left unspent"
 
         sandbox.advance(1)  # midnight: a new allowance
         assert ingest().success
