@@ -387,14 +387,9 @@ class HubSpotClient:
 
     def pipelines(self, object_type: str = "deals") -> Iterator[Record]:
         """Every pipeline of ``object_type`` with its stages (``metadata``: ``isClosed`` and, for
-        deals, ``probability``, both strings), archived ones included."""
-        url = f"{self.api_base}/crm/v3/pipelines/{object_type}"
-        seen: set[str] = set()
-        for archived in ("false", "true"):  # the archived listing includes the live ones
-            for pipeline in self._get(url, {"archived": archived}).get("results", []):
-                if pipeline.get("id") not in seen:
-                    seen.add(pipeline.get("id"))
-                    yield pipeline
+        deals, ``probability``, both strings); one call, the endpoint does not page."""
+        yield from self._get(f"{self.api_base}/crm/v3/pipelines/{object_type}",
+                             {}).get("results", [])
 
     # -- writes ---------------------------------------------------------------------------------
 
