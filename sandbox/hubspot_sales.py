@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.generator.hubspot_crm import pipelines as generated_pipelines
-from sandbox.http import Request, Response
+from sandbox.http import Response
 from sandbox.hubspot_errors import HubSpotError, invalid
 from sandbox.world import World
 
@@ -38,37 +38,34 @@ class HubSpotPipelines:
     def routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., Response]]]:
         base = r"/crm/v3/pipelines/([^/]+)"
         return [
-            ("GET", re.compile(base + r"/?"), lambda _s, r, g: self._list(r, g[0])),
-            ("GET", re.compile(base + r"/([^/]+)/?"), lambda _s, r, g: self._one(r, *g)),
+            ("GET", re.compile(base + r"/?"), lambda _s, _r, g: self._list(g[0])),
+            ("GET", re.compile(base + r"/([^/]+)/?"), lambda _s, _r, g: self._one(*g)),
             ("GET", re.compile(base + r"/([^/]+)/stages/?"),
-             lambda _s, r, g: Response.json(200, {"results": self._find(r, *g)["stages"]})),
+             lambda _s, _r, g: Response.json(200, {"results": self._find(*g)["stages"]})),
             ("GET", re.compile(base + r"/([^/]+)/stages/([^/]+)/?"),
-             lambda _s, r, g: self._stage(r, *g)),
+             lambda _s, _r, g: self._stage(*g)),
         ]
 
-    def _of(self, request: Request, object_type: str) -> list[dict[str, Any]]:
+    def _of(self, object_type: str) -> list[dict[str, Any]]:
         canonical = PIPELINE_OBJECT_TYPES.get(object_type)
         if canonical is None:
             raise invalid(f"Unable to infer object type from: {object_type}")
-        # archived pipelines are listed only when asked for (they are never in a world here)
-        return [p for p in self._pipelines[canonical] if not p.get("archived")
-                or (request.arg("archived") or "false").lower() == "true"]
+        return self._pipelines[canonical]  # no paging, no archived flag: all of them at once
 
-    def _list(self, request: Request, object_type: str) -> Response:
-        return Response.json(200, {"results": self._of(request, object_type)})
+    def _list(self, object_type: str) -> Response:
+        return Response.json(200, {"results": self._of(object_type)})
 
-    def _find(self, request: Request, object_type: str, pipeline_id: str) -> dict[str, Any]:
-        for pipeline in self._of(request, object_type):
+    def _find(self, object_type: str, pipeline_id: str) -> dict[str, Any]:
+        for pipeline in self._of(object_type):
             if pipeline["id"] == pipeline_id:
                 return pipeline
         raise HubSpotError(404, f"Unable to find pipeline {pipeline_id}", "OBJECT_NOT_FOUND")
 
-    def _one(self, request: Request, object_type: str, pipeline_id: str) -> Response:
-        return Response.json(200, self._find(request, object_type, pipeline_id))
+    def _one(self, object_type: str, pipeline_id: str) -> Response:
+        return Response.json(200, self._find(object_type, pipeline_id))
 
-    def _stage(self, request: Request, object_type: str, pipeline_id: str,
-               stage_id: str) -> Response:
-        for stage in self._find(request, object_type, pipeline_id)["stages"]:
+    def _stage(self, object_type: str, pipeline_id: str, stage_id: str) -> Response:
+        for stage in self._find(object_type, pipeline_id)["stages"]:
             if stage["id"] == stage_id:
                 return Response.json(200, stage)
         raise HubSpotError(404, f"Unable to find stage {stage_id} in pipeline {pipeline_id}",
