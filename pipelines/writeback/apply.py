@@ -55,7 +55,9 @@ def read_plan(warehouse: Warehouse) -> list[Change]:
                                   desired_value, is_overwrite, tool_target_count
                            from {PLAN_TABLE}
                            order by tool, object_type, record_id, field_name""")
-        return [Change(*row) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    # PostgreSQL's sum() is numeric: the count arrives as a Decimal
+    return [Change(*row[:-1], int(row[-1])) for row in rows]
 
 
 @dataclass(frozen=True)

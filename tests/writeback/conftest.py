@@ -33,15 +33,18 @@ def small_world() -> tuple[World, Truth]:
     return generate(SEED, SCALE)
 
 
-def deployed(world: World, missing: Iterable[str] = ()) -> World:
+def deployed(world: World, missing: Iterable[str] = (),
+             lengths: dict[str, int] | None = None) -> World:
     """The world's org after an admin deployed samepage's Salesforce fields (but ``missing``,
-    "Lead.Samepage_SLA_Due_At__c"): a copy, the session's world is shared."""
+    "Lead.Samepage_SLA_Due_At__c"; text fields 255 long but for ``lengths``): a copy, the
+    session's world is shared."""
     left_out = set(missing)
     describe = dict(world.salesforce["describe"])
     for f in writeback_fields():
         if f.tool != "salesforce" or f"{f.object_type}.{f.field}" in left_out:
             continue
-        entry = ({"type": "datetime"} if f.is_datetime else {"type": "string", "length": 255})
+        length = (lengths or {}).get(f"{f.object_type}.{f.field}", 255)
+        entry = {"type": "datetime"} if f.is_datetime else {"type": "string", "length": length}
         sobject = describe[f.object_type]
         describe[f.object_type] = {**sobject, "fields": [*sobject["fields"], {
             "name": f.field, "label": f.label, "custom": True, "calculated": False,

@@ -215,3 +215,32 @@ def test_missing_salesforce_fields_are_reported_with_their_metadata_and_the_rest
             ("Lead", "Samepage_SLA_Due_At__c", "skipped")]
         assert ("Lead", "Samepage_Stage__c", WRITTEN) in skipped
         assert differences(sandbox, warehouse) == []  # every field that exists
+
+
+def test_records_a_tool_refuses_are_logged_and_checked_not_fatal(small_world, pipeline_env,
+                                                                  monkeypatch):
+    """An org whose Lead rejection-reason field is 5 characters long: Salesforce refuses each
+    rejected Lead whole (STRING_TOO_LONG); the run succeeds, the other records are written, the
+    refusals are in the log with the tool's error and fail the check every_write_accepted."""
+    point_at, warehouse = pipeline_env
+    short = {"Lead.Samepage_Rejection_Reason__c": 5}
+    with Sandbox(deployed(small_world[0], lengths=short)) as sandbox:
+        point_at(sandbox)
+        monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
+        result = run_nightly(load_definitions())
+        assert result.success
+        refused_leads = {r[0] for r in query(
+            warehouse, "select record_id from marts.rpt_writeback_plan where object_type = "
+                       "'Lead' and field_name = 'Samepage_Rejection_Reason__c' "
+                       "and length(desired_value) > 5")}
+        assert refused_leads
+        accepted = checks(result)["every_write_accepted"]
+        assert not accepted.passed and "STRING_TOO_LONG" in accepted.description
+        log = _log(warehouse, result.run_id)
+        failed = {row[3] for row in log if row[7] == "failed"}
+        assert failed == refused_leads
+        assert all("STRING_TOO_LONG" in row[8] for row in log if row[7] == "failed")
+        assert {row[7] for row in log if row[3] not in refused_leads} == {WRITTEN}
+        problems = differences(sandbox, warehouse)
+        # what is not written is on the refused Leads only (the id is the key's third part)
+        assert problems and all(p.split("'")[5] in refused_leads for p in problems)
