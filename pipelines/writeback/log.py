@@ -13,9 +13,8 @@ from pipelines.warehouse import Warehouse
 LOG_TABLE = "raw_meta.writeback_log"
 # status of a row: what became of that field of that record in that run
 WRITTEN = "written"  # the tool accepted the value
-FAILED = "failed"  # the tool refused the record (error says why)
+FAILED = "failed"  # refused by the tool, or unconfirmed when the run stopped (error says which)
 SKIPPED = "skipped"  # not sent: the field does not exist in the tool (error says which)
-HELD = "held"  # not sent: the run was held back by the guard
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,6 @@ class WritebackLog:
     def entries(self, run_id: str) -> list[LogEntry]:
         """The run's rows, in the order they were logged."""
         return list(self._select(f"where run_id = {self.warehouse.placeholder}", [run_id]))
-
-    def since(self, moment: datetime) -> list[LogEntry]:
-        return list(self._select(f"where logged_at >= {self.warehouse.placeholder}", [moment]))
 
     def _select(self, where: str, parameters: list[Any]) -> Iterator[LogEntry]:
         with self.warehouse.connect() as con:
