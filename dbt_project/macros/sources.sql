@@ -47,43 +47,39 @@
 {%- endmacro %}
 
 {#- One contract's rows from every enabled source: `select * from int_<source>__<contract>`
-    joined by union all. The contracts make the columns line up; `where` (optional) filters each
-    branch, e.g. to the rows landed since the last incremental run. -#}
-{% macro conformed_union(contract, where=none) -%}
+    joined by union all (the contracts make the columns line up). With landed_since_last_run, an
+    incremental run reads only the rows landed after the newest row already in {{ this }} from the
+    same source_system (one watermark each, so one object landing late loses nothing), and a
+    source with no rows in {{ this }} yet whole. The watermarks are read first and written in as
+    literals: compared with a subquery, DuckDB evaluates a staging view's JSON extraction for
+    every row before filtering. Each branch also compares extracted_at with its source's oldest
+    watermark, a plain comparison DuckDB pushes into the raw table's scan. -#}
+{% macro conformed_union(contract, landed_since_last_run=false) -%}
+    {%- set watermarks = {} -%}
+    {%- if landed_since_last_run and is_incremental() and execute -%}
+        {%- set landed = run_query(
+            "select source_name, source_system, cast(max(extracted_at) as "
+            ~ dbt.type_string() ~ ") from " ~ this ~ " group by source_name, source_system"
+        ) -%}
+        {%- for row in landed.rows -%}
+            {%- do watermarks.setdefault(row[0], []).append([row[1], row[2]]) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {%- for source in enabled_sources() %}
     select * from {{ ref('int_' ~ source ~ '__' ~ contract) }}
-    {%- if where %}
-    where {{ where }}
+    {%- if source in watermarks %}
+    where
+        extracted_at > cast('{{ watermarks[source] | map('last') | min }}' as {{ dbt.type_timestamp() }})
+        and case source_system
+        {%- for source_system, watermark in watermarks[source] %}
+            when '{{ source_system }}'
+                then extracted_at > cast('{{ watermark }}' as {{ dbt.type_timestamp() }})
+        {%- endfor %}
+            else true
+        end
     {%- endif %}
     {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
-{%- endmacro %}
-
-{#- In an incremental run, a filter keeping the rows landed after the newest row already in
-    {{ this }} from the same source_system (one watermark per source_system, so one object landing
-    late loses nothing). The watermarks are read first and written in as literals: compared with
-    a subquery, DuckDB evaluates a staging view's JSON extraction for every row before filtering;
-    against literals it filters the raw rows first. None when not incremental. -#}
-{% macro landed_since_last_run(column='extracted_at') -%}
-    {%- if not (is_incremental() and execute) -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set watermarks = run_query(
-        "select source_system, cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from "
-        ~ this ~ " group by source_system"
-    ) -%}
-    {%- if watermarks.rows | length == 0 -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set conditions -%}
-        case source_system
-        {%- for row in watermarks.rows %}
-            when '{{ row[0] }}' then {{ column }} > cast('{{ row[1] }}' as {{ dbt.type_timestamp() }})
-        {%- endfor %}
-            else true
-        end
-    {%- endset -%}
-    {{ return(conditions) }}
 {%- endmacro %}

@@ -1,7 +1,8 @@
 {#- One row per person and campaign touching them: the earliest of their campaign touches in the
-    enabled sources (a CampaignMember on their Lead or Contact, the original campaign HubSpot names
-    on their contact). A touch naming a campaign only by name touches every live campaign of
-    that name. Only live person records touch. -#}
+    enabled sources (a CampaignMember on their Lead or Contact) and of the original campaigns their
+    live records name (HubSpot's hs_analytics_source_data_1), touched when the record was created.
+    A touch naming a campaign only by name touches every live campaign of that name. Only live
+    person records touch. -#}
 with
 
 campaign_touches as (
@@ -16,9 +17,38 @@ campaigns as (
 
 ),
 
+source_records as (
+
+    select * from {{ ref('int_people__source_records') }}
+
+),
+
 identity as (
 
     select * from {{ ref('int_people__identity') }}
+
+),
+
+named_touches as (
+
+    select
+        source_record_key,
+        campaign_id,
+        campaign_name,
+        touched_at,
+        is_deleted
+    from campaign_touches
+
+    union all
+
+    select
+        source_record_key,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        original_campaign_name as campaign_name,
+        created_at as touched_at,
+        false as is_deleted
+    from source_records
+    where original_campaign_name is not null
 
 ),
 
@@ -47,15 +77,15 @@ touches as (
     select
         identity.person_id,
         live_campaigns.campaign_id,
-        campaign_touches.touched_at
-    from campaign_touches
+        named_touches.touched_at
+    from named_touches
     inner join identity
-        on campaign_touches.source_record_key = identity.source_record_key
+        on named_touches.source_record_key = identity.source_record_key
     inner join live_campaigns
-        on campaign_touches.campaign_name = live_campaigns.campaign_name
+        on named_touches.campaign_name = live_campaigns.campaign_name
     where
-        not campaign_touches.is_deleted
-        and campaign_touches.campaign_id is null
+        not named_touches.is_deleted
+        and named_touches.campaign_id is null
 
 ),
 

@@ -3,15 +3,16 @@
     survivor stands for it); the record key is the normalized e-mail, or system:id without a
     valid one.
 
-    Incremental: each run reads only the records landed since the last (per source_system) and
-    replaces them by source_record_key; the post-hook then drops rows no longer live: deleted
-    since, merged away, or gone from the source. On Spark (plain Parquet tables: no
-    delete+insert, no delete) it is rebuilt whole each run. -#}
+    Incremental: each run reads only the records landed since the last (per source_system,
+    conformed_union()) and replaces them by source_record_key; the post-hook then drops rows no
+    longer live: deleted since, merged away, or gone from the source. On Spark (plain Parquet
+    tables: no delete+insert, no delete) it is rebuilt whole each run. -#}
 {{
     config(
         materialized='table' if target.type == 'spark' else 'incremental',
         unique_key='source_record_key',
         incremental_strategy='delete+insert',
+        on_schema_change='fail',
         post_hook="{{ delete_records_no_longer_live() }}",
     )
 }}
@@ -20,7 +21,7 @@ with
 
 person_records as (
 
-    {{ conformed_union('person_records', where=landed_since_last_run()) }}
+    {{ conformed_union('person_records', landed_since_last_run=true) }}
 
 ),
 

@@ -1,24 +1,18 @@
-{#- HubSpot's campaign touches: a contact's original campaign (`hs_analytics_source_data_1`,
-    a campaign named, not an id), touched when the contact was created. -#}
+{#- HubSpot's campaign touches: none read yet beyond the original campaign a contact names
+    (hs_analytics_source_data_1), which its person record carries (original_campaign_name) and
+    int_campaign_touches reads from there. -#}
 with
-
-contacts as (
-
-    select * from {{ ref('stg_hubspot__contacts') }}
-
-),
 
 final as (
 
     select
-        'hubspot_contact:' || hubspot_contact_id as source_record_key,
+        cast(null as {{ dbt.type_string() }}) as source_record_key,
         cast(null as {{ dbt.type_string() }}) as campaign_id,
-        original_campaign_name as campaign_name,
-        created_at as touched_at,
-        'original_campaign' as touch_kind,
-        is_deleted
-    from contacts
-    where original_campaign_name is not null
+        cast(null as {{ dbt.type_string() }}) as campaign_name,
+        cast(null as {{ dbt.type_timestamp() }}) as touched_at,
+        cast(null as {{ dbt.type_string() }}) as touch_kind,
+        cast(null as boolean) as is_deleted
+    where false
 
 )
 
