@@ -35,20 +35,20 @@ handoffs as (
 {% if 'hubspot' in sources %}
 hubspot_contacts as (
 
-    select * from {{ ref('stg_hubspot__contact_writeback_values') }}
+    select * from {{ ref('int_hubspot__contact_writeback_values') }}
 
 ),
 {% endif %}
 {%- if 'salesforce' in sources %}
 salesforce_leads as (
 
-    select * from {{ ref('stg_salesforce__lead_writeback_values') }}
+    select * from {{ ref('int_salesforce__lead_writeback_values') }}
 
 ),
 
 salesforce_contacts as (
 
-    select * from {{ ref('stg_salesforce__contact_writeback_values') }}
+    select * from {{ ref('int_salesforce__contact_writeback_values') }}
 
 ),
 {% endif %}
