@@ -13,6 +13,7 @@ import pytest
 from sandbox.app import Sandbox, SandboxSettings
 from sandbox.generator import generate
 from sandbox.http import FaultConfig
+from sandbox.hubspot_search import IndexLag
 from sandbox.salesforce import ORG_ID
 from tests.pipelines.ingest import ingest, raw_snapshot
 
@@ -80,8 +81,12 @@ def test_faults_change_nothing(world, pipeline_env, fast_env, monkeypatch, tmp_p
     clean_file = tmp_path / "clean.duckdb"
     faults = FaultConfig(error_rate=0.08, drop_rate=0.03, truncate_rate=0.03, timeout_rate=0.01,
                          timeout_seconds=2.0, seed=11)
+    # Search indexing lag on too (stretched to hours so records of the test world fall inside
+    # it): both runs see the same index, so only the faults can make them differ.
     with Sandbox(world, SandboxSettings(hubspot_window_limit=None,
                                         hubspot_search_per_second=None,
+                                        hubspot_index_lag=IndexLag(median_seconds=8 * 3600,
+                                                                   max_seconds=3 * 86400),
                                         salesforce_token_ttl_seconds=1.0)) as sandbox:
         point_at(sandbox)
         monkeypatch.setenv("SAMEPAGE_WAREHOUSE", str(clean_file))
