@@ -21,6 +21,7 @@ from sandbox.hubspot_errors import (
     HubSpotError,
     error_response,
     invalid,
+    json_body,
     not_found,
     rate_limited,
 )
@@ -215,7 +216,7 @@ class HubSpotApi:
     def _token_info(self, request: Request) -> Response:
         """What a private-app token may do; needs no scope, the token travels in the body."""
         try:
-            token_key = _body(request).get("tokenKey")
+            token_key = json_body(request).get("tokenKey")
         except HubSpotError as exc:
             return exc.response()
         if token_key != self.access_token:  # the status and text for an unknown token are ours
@@ -280,7 +281,7 @@ class HubSpotApi:
     def _search(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
         table = state.tables[object_type]
-        body = _body(request)
+        body = json_body(request)
         query = Query.parse(body)
         limit = min(max(_numeric(body.get("limit") or SEARCH_DEFAULT_LIMIT, "limit"), 1),
                     SEARCH_MAX_LIMIT)
@@ -318,7 +319,7 @@ class HubSpotApi:
     def _batch_read(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
         table = state.tables[object_type]
-        body = _body(request)
+        body = json_body(request)
         inputs, history = body.get("inputs"), body.get("propertiesWithHistory") or []
         if not isinstance(inputs, list) or not all(
                 isinstance(i, dict) and i.get("id") not in (None, "") for i in inputs):
@@ -369,7 +370,7 @@ class HubSpotApi:
     def _associations(self, state: _State, request: Request, groups: tuple[str, ...]) -> Response:
         source = state.tables[canonical_type(groups[0])]
         target = canonical_type(groups[1])
-        inputs = _body(request).get("inputs")
+        inputs = json_body(request).get("inputs")
         if not isinstance(inputs, list) or len(inputs) > ASSOCIATION_BATCH_MAX:
             raise invalid(f"inputs must be a list of at most {ASSOCIATION_BATCH_MAX} ids")
         results, errors = [], []
@@ -493,16 +494,6 @@ def _numeric(value: Any, name: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise invalid(f"Invalid value for {name}: {value!r}") from None
-
-
-def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = request.json()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HubSpotError(400, f"Invalid input JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise invalid("Invalid input JSON: expected an object")
-    return body
 
 
 def _json(value: Any) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sandbox.http import Response
+from sandbox.http import Request, Response
 
 AUTH_MESSAGE = ("Authentication credentials not found. This API supports OAuth 2.0 authentication "
                 "and you can find more details at "
@@ -57,3 +57,14 @@ def rate_limited(policy: str, headers: dict[str, str] | None = None) -> Response
                else f"You have reached your {policy.lower()} limit.")
     return error_response(429, message, None, headers=headers, errorType="RATE_LIMIT",
                           policyName=policy, requestId=correlation_id())
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    """A request's JSON object, or the 400 HubSpot answers for anything else."""
+    try:
+        body = request.json()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HubSpotError(400, f"Invalid input JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise invalid("Invalid input JSON: expected an object")
+    return body

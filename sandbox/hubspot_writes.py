@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox.http import Request, Response
-from sandbox.hubspot_errors import HubSpotError, invalid, not_found
+from sandbox.hubspot_errors import HubSpotError, invalid, json_body, not_found
 from sandbox.hubspot_records import (
     LASTMODIFIED,
     OBJECT_TYPES,
@@ -162,7 +162,7 @@ class HubSpotWrites:
 
     def _create_group(self, state: Any, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
-        body = _body(request)
+        body = json_body(request)
         name, label = body.get("name"), body.get("label")
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise invalid(f"Invalid property group name: {name!r} (lower-case letters, digits "
@@ -183,7 +183,7 @@ class HubSpotWrites:
     def _create_property(self, state: Any, request: Request,
                          groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
-        body = _body(request)
+        body = json_body(request)
         name, kind, field_type = body.get("name"), body.get("type"), body.get("fieldType")
         problems = []
         if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -231,7 +231,7 @@ class HubSpotWrites:
 
     def _update_one(self, state: Any, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
-        properties = _body(request).get("properties")
+        properties = json_body(request).get("properties")
         if not isinstance(properties, dict):
             raise invalid("Invalid input JSON: properties must be an object")
         table: ObjectTable = state.tables[object_type]
@@ -247,7 +247,7 @@ class HubSpotWrites:
 
     def _batch_update(self, state: Any, request: Request, groups: tuple[str, ...]) -> Response:
         object_type = canonical_type(groups[0])
-        inputs = _body(request).get("inputs")
+        inputs = json_body(request).get("inputs")
         if not isinstance(inputs, list) or not all(
                 isinstance(i, dict) and i.get("id") not in (None, "")
                 and isinstance(i.get("properties"), dict) for i in inputs):
@@ -441,14 +441,4 @@ def _render(record: dict[str, Any], table: ObjectTable, written: dict[str, Any])
     return encode({"id": record["id"], "properties": {n: props.get(n) for n in names},
                    "createdAt": record.get("createdAt"), "updatedAt": record.get("updatedAt"),
                    "archived": False})
-
-
-def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = request.json()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HubSpotError(400, f"Invalid input JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise invalid("Invalid input JSON: expected an object")
-    return body
 

@@ -25,7 +25,7 @@ from .formats import NEVER, hs_times, iso
 from .hubspot_records import COMPANY_ID0, DEAL_ID0, owner_id
 from .sales import TASK_SUBJECTS
 from .snapshot import Snapshot, is_free
-from .truth import Truth, _group
+from .truth import Truth, _group, totals_of
 
 ACTIVITY_TYPES = ("calls", "emails", "meetings", "tasks", "notes")
 ACTIVITY_ID0 = {"calls": 31_000_000, "emails": 32_000_000, "meetings": 33_000_000,
@@ -443,18 +443,7 @@ def compute(snap: Snapshot, generator: dict[str, Any], clock: str) -> Truth:
         }
         record.update({name: values[p] for name, values in strs.items()})
         out.append(record)
-    totals = {
-        "people": len(out),
-        "mqls": sum(1 for r in out if r["mql_at"]),
-        "sals": sum(1 for r in out if r["sal_at"]),
-        "sqls": sum(1 for r in out if r["sql_at"]),
-        "rejected": sum(1 for r in out if r["rejected_at"]),
-        "opportunities": sum(len(r["opportunity_ids"]) for r in out),
-        "customers": sum(1 for r in out if r["customer_at"]),
-        "sla_breaches": sum(1 for r in out if r["sla_met"] is False),
-        "pipeline_amount": round(sum(r["pipeline_amount"] for r in out), 2),
-        "won_revenue": round(sum(r["won_revenue"] for r in out), 2),
-    }
+    totals = totals_of(out)
     return Truth(clock=clock, generator=generator,
                  definitions={**pm.DEFINITIONS, **pm.HS_CRM_DEFINITIONS},
                  totals=totals, people=out)

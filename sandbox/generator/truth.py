@@ -130,18 +130,7 @@ def compute(snap: Snapshot, generator: dict[str, Any], clock: str) -> Truth:
         }
         record.update({name: values[p] for name, values in strs.items()})
         out.append(record)
-    totals = {
-        "people": len(out),
-        "mqls": sum(1 for r in out if r["mql_at"]),
-        "sals": sum(1 for r in out if r["sal_at"]),
-        "sqls": sum(1 for r in out if r["sql_at"]),
-        "rejected": sum(1 for r in out if r["rejected_at"]),
-        "opportunities": sum(len(r["opportunity_ids"]) for r in out),
-        "customers": sum(1 for r in out if r["customer_at"]),
-        "sla_breaches": sum(1 for r in out if r["sla_met"] is False),
-        "pipeline_amount": round(sum(r["pipeline_amount"] for r in out), 2),
-        "won_revenue": round(sum(r["won_revenue"] for r in out), 2),
-    }
+    totals = totals_of(out)
     return Truth(clock=clock, generator=generator, totals=totals, people=out)
 
 
@@ -163,4 +152,20 @@ def _record_ids(snap: Snapshot) -> dict[str, list[list[str]]]:
                        [snap.lead_ids[r] for r in np.flatnonzero(snap.lead_alive)], n),
         "contact": _group(tl.sf_contacts.person[snap.contact_visible],
                           [snap.contact_ids[r] for r in snap.contact_visible], n),
+    }
+
+
+def totals_of(people: list[dict[str, Any]]) -> dict[str, Any]:
+    """The truth file's totals over its people (every topology counts them alike)."""
+    return {
+        "people": len(people),
+        "mqls": sum(1 for r in people if r["mql_at"]),
+        "sals": sum(1 for r in people if r["sal_at"]),
+        "sqls": sum(1 for r in people if r["sql_at"]),
+        "rejected": sum(1 for r in people if r["rejected_at"]),
+        "opportunities": sum(len(r["opportunity_ids"]) for r in people),
+        "customers": sum(1 for r in people if r["customer_at"]),
+        "sla_breaches": sum(1 for r in people if r["sla_met"] is False),
+        "pipeline_amount": round(sum(r["pipeline_amount"] for r in people), 2),
+        "won_revenue": round(sum(r["won_revenue"] for r in people), 2),
     }
