@@ -32,9 +32,15 @@ def _dbt(dsn: str, work: Path, *args: str) -> None:
 
 
 def _state(dsn: str) -> tuple[list[str], dict[str, str]]:
-    """The schemas, and a checksum of every marts table's rows."""
+    """The schemas, and a checksum of every marts table's rows.
+
+    PostgreSQL's per-session temporary schemas (pg_temp_N, pg_toast_temp_N) come and go with
+    other connections, so they are not part of the state.
+    """
     with closing(psycopg2.connect(dsn)) as con, con.cursor() as cursor:
-        cursor.execute("select schema_name from information_schema.schemata order by 1")
+        cursor.execute("select schema_name from information_schema.schemata "
+                       "where schema_name not like 'pg\\_temp\\_%' "
+                       "and schema_name not like 'pg\\_toast\\_temp\\_%' order by 1")
         schemas = [name for (name,) in cursor.fetchall()]
         cursor.execute("select table_name from information_schema.tables "
                        "where table_schema = 'marts' order by 1")
