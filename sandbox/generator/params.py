@@ -6,12 +6,20 @@ Tests import the definition constants to recompute the truth from a served world
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-# --- The agreed funnel definitions (defaults) --------------------------------------------------
-MQL_SCORE_THRESHOLD = 50
-SLA_FIRST_TOUCH_HOURS = 24
-FREE_EMAIL_DOMAINS = ("gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com",
-                      "live.com", "icloud.com", "aol.com", "proton.me", "gmx.de", "qq.com")
+import yaml
+
+# --- The agreed funnel definitions -------------------------------------------------------------
+# Read from their one home, vars.samepage_definitions in the dbt project (the sandbox cannot import
+# pipelines, which owns the checked loader): the truth is computed under the definitions in force.
+DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
+_AGREED = yaml.safe_load(DEFINITIONS_FILE.read_text())["vars"]["samepage_definitions"]
+
+MQL_SCORE_THRESHOLD = _AGREED["mql_score_threshold"]["value"]
+SLA_FIRST_TOUCH_HOURS = _AGREED["sla_first_touch_hours"]["value"]
+# The people with free mail use these providers (the population picks one by its index).
+FREE_EMAIL_DOMAINS = tuple(_AGREED["free_email_domains"]["value"])
 # An e-mail is valid when lower(trim(email)) matches this; otherwise the record is its own person.
 VALID_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
