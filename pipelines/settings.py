@@ -353,8 +353,29 @@ def dagster_ui_url(environ: Mapping[str, str] = os.environ) -> str:
     return _url(environ, "DAGSTER_UI_URL", DEFAULT_UI_URL)
 
 
+# The tools samepage can read, in the order dbt's known_sources() (macros/sources.sql) lists them;
+# docs/adding-a-source.md adds one to both.
+KNOWN_SOURCES = ("hubspot", "salesforce")
+
+
+def sources(environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """``SAMEPAGE_SOURCES``: the enabled sources, comma-separated (unset: all of them), in
+    KNOWN_SOURCES order. dbt reads the same variable (macros/sources.sql, enabled_sources())."""
+    value = _value(environ, "SAMEPAGE_SOURCES")
+    if value is None:
+        return KNOWN_SOURCES
+    named = {part.strip().lower() for part in value.split(",") if part.strip()}
+    unknown = sorted(named.difference(KNOWN_SOURCES))
+    if unknown or not named:
+        raise SettingsError("SAMEPAGE_SOURCES", f"names an unknown source {', '.join(unknown)!r} "
+                                                f"(known: {', '.join(KNOWN_SOURCES)})"
+                            if unknown else f"names no source, not {value!r}")
+    return tuple(source for source in KNOWN_SOURCES if source in named)
+
+
 def check_all(environ: Mapping[str, str] = os.environ) -> None:
     """Validate every documented variable; raises SettingsError for the first bad one."""
+    sources(environ)
     warehouse = warehouse_location(environ)
     bi_warehouse_path(warehouse, environ)
     hubspot(environ)

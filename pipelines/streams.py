@@ -129,3 +129,9 @@ ALL_STREAMS: list[StreamSpec] = [
     HUBSPOT_DEAL_CONTACT_ASSOCIATIONS, HUBSPOT_DEAL_COMPANY_ASSOCIATIONS,
     HUBSPOT_ACTIVITY_CONTACT_ASSOCIATIONS, *SALESFORCE_OBJECTS.values(), SALESFORCE_FIELDS,
 ]
+
+
+def streams_of(sources: tuple[str, ...]) -> list[StreamSpec]:
+    """The streams of these sources (``pipelines.settings.sources()``): a source lands in its own
+    schema, ``raw_<source>``."""
+    return [spec for spec in ALL_STREAMS if spec.schema.removeprefix("raw_") in sources]

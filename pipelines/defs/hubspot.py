@@ -14,6 +14,7 @@ import dagster as dg
 from connectors.cursors import Checkpointed, canonical, to_millis
 from connectors.errors import QuotaExhaustedError
 from connectors.hubspot import HubSpotClient
+from pipelines import settings
 from pipelines.defs.resources import HubSpotResource, WarehouseResource
 from pipelines.ingestion import (
     IngestionConfig,
@@ -106,6 +107,13 @@ def hubspot_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
                             "the reset) resumes from there.",
                 allow_retries=False,
             ) from None
+
+
+@dg.definitions
+def hubspot_ingestion() -> dg.Definitions:
+    """The HubSpot asset and its checks when SAMEPAGE_SOURCES enables HubSpot (read when
+    the code location loads, not at import)."""
+    return dg.Definitions(assets=[hubspot_raw] if "hubspot" in settings.sources() else [])
 
 
 def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: HubSpotClient,

@@ -15,7 +15,8 @@ nightly = dg.define_asset_job(
     "nightly",
     # everything but the digest, which reports once a week on what the nightly runs built
     selection=dg.AssetSelection.all() - _digest,
-    description="Extract HubSpot and Salesforce, then build and test every dbt model.",
+    description="Extract the enabled sources (SAMEPAGE_SOURCES), then build and test every "
+                "dbt model.",
     # the instance's run queue admits one run with this tag at a time (deploy/dagster.yaml,
     # deploy/local/dagster.yaml): a second nightly waits for the first
     tags={"samepage/job": "nightly"},

@@ -10,17 +10,19 @@ import json
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from pipelines.defs.dbt import dbt_project, samepage_dbt_models
+from pipelines.defs.dbt import dbt_models, enabled_dbt_project
 from pipelines.defs.resources import BIPublishResource
 from pipelines.publishing import mart_relations
 from pipelines.settings import warehouse_pool
 
 MARTS_SCHEMA = "marts"
 
-# The manifest the dbt assets were just built from (pipelines.defs.dbt parses it when stale).
-_manifest = json.loads(dbt_project.manifest_path.read_text())
+# The manifest the dbt assets are built from (pipelines.defs.dbt parses it when stale). Every set
+# of sources builds the same marts, so the sources enabled at import give every load's list.
+_project = enabled_dbt_project()
+_manifest = json.loads(_project.manifest_path.read_text())
 MART_ASSETS: dict[str, dg.AssetKey] = {
-    table: get_asset_key_for_model([samepage_dbt_models], model)
+    table: get_asset_key_for_model([dbt_models(_project)], model)
     for table, model in sorted(mart_relations(_manifest, MARTS_SCHEMA).items())
 }
 

@@ -16,6 +16,7 @@ import dagster as dg
 from connectors.cursors import Checkpointed
 from connectors.errors import QuotaExhaustedError
 from connectors.salesforce import SalesforceClient, SalesforceField
+from pipelines import settings
 from pipelines.defs.resources import SalesforceResource, WarehouseResource
 from pipelines.ingestion import (
     IngestionConfig,
@@ -58,6 +59,13 @@ def salesforce_raw(context: dg.AssetExecutionContext, config: IngestionConfig,
     with failing_clearly(CREDENTIALS):
         yield from _sync(context, config, salesforce.client(), warehouse.warehouse(),
                          salesforce.bulk_threshold)
+
+
+@dg.definitions
+def salesforce_ingestion() -> dg.Definitions:
+    """The Salesforce asset and its checks when SAMEPAGE_SOURCES enables Salesforce (read when
+    the code location loads, not at import)."""
+    return dg.Definitions(assets=[salesforce_raw] if "salesforce" in settings.sources() else [])
 
 
 def _sync(context: dg.AssetExecutionContext, config: IngestionConfig, client: SalesforceClient,

@@ -9,10 +9,9 @@ run's config says `allow_mass_change: true`. README "Writing the answers back".
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import get_asset_key_for_model
 
 from pipelines import settings
-from pipelines.defs.dbt import samepage_dbt_models
+from pipelines.defs.publishing import MART_ASSETS
 from pipelines.defs.resources import HubSpotResource, SalesforceResource, WarehouseResource
 from pipelines.paths import REPO_ROOT
 from pipelines.writeback.apply import Outcome, apply_plan, guard, read_plan
@@ -38,7 +37,7 @@ def _check(name: str, passed: bool, description: str, **metadata: Any
 
 @dg.asset(
     key=WRITEBACK_KEY,
-    deps=[get_asset_key_for_model([samepage_dbt_models], "rpt_writeback_plan")],
+    deps=[MART_ASSETS["rpt_writeback_plan"]],
     group_name="writeback",
     kinds={"hubspot", "salesforce"},
     description="Writes marts.rpt_writeback_plan into HubSpot contact properties and Salesforce "

@@ -85,10 +85,24 @@ def test_a_refused_postgresql_url_never_echoes_its_password():
     ("SAMEPAGE_BI_WAREHOUSE", "bi.csv"),
     ("SLACK_WEBHOOK_URL", "http://hooks.slack.com/services/T/B/x"),
     ("DAGSTER_UI_URL", "localhost:3000"),
+    ("SAMEPAGE_SOURCES", "hubspot,marketo"),
 ])
 def test_every_documented_variable_is_checked_and_named(variable, value):
     with pytest.raises(SettingsError, match=rf"^{variable} "):
         settings.check_all({variable: value})
+
+
+def test_the_enabled_sources_are_known_ones_in_a_fixed_order_all_when_unset():
+    assert settings.sources({}) == settings.sources({"SAMEPAGE_SOURCES": " "}) == \
+        ("hubspot", "salesforce")
+    assert settings.sources({"SAMEPAGE_SOURCES": " Salesforce , hubspot,"}) == \
+        ("hubspot", "salesforce")
+    assert settings.sources({"SAMEPAGE_SOURCES": "hubspot"}) == ("hubspot",)
+    with pytest.raises(SettingsError, match=r"^SAMEPAGE_SOURCES names an unknown source "
+                                            r"'marketo' \(known: hubspot, salesforce\)$"):
+        settings.sources({"SAMEPAGE_SOURCES": "hubspot,marketo"})
+    with pytest.raises(SettingsError, match=r"^SAMEPAGE_SOURCES names no source"):
+        settings.sources({"SAMEPAGE_SOURCES": ",,"})
 
 
 def test_the_bi_copy_cannot_be_the_warehouse_itself(tmp_path):
