@@ -14,7 +14,8 @@ import pytest
 from tests.dbt.conftest import DBT, DBT_PROJECT
 
 CONTRACTS = ("person_records", "record_merges", "lifecycle_evidence", "sales_touches",
-             "opportunities", "opportunity_people", "campaigns", "campaign_touches")
+             "opportunities", "opportunity_people", "campaigns", "campaign_touches",
+             "opportunity_stage_changes")
 
 
 def _parse(work: Path, sources: str | None) -> subprocess.CompletedProcess:

@@ -1,0 +1,113 @@
+{#- Pipeline history (issue 15): the day spine it is spread over, and the reconciliation of its
+    as-of day with the opportunities as they are now. -#}
+
+{#- One row per day (`date_day`) from first_day to last_day, both included: SQL expressions, e.g.
+    scalar subqueries. -#}
+{% macro pipeline_day_spine(first_day, last_day) -%}
+    {{ return(adapter.dispatch('pipeline_day_spine', 'samepage')(first_day, last_day)) }}
+{%- endmacro %}
+
+{% macro default__pipeline_day_spine(first_day, last_day) -%}
+    select cast(day_start as date) as date_day
+    from generate_series(
+        cast(({{ first_day }}) as {{ dbt.type_timestamp() }}),
+        cast(({{ last_day }}) as {{ dbt.type_timestamp() }}),
+        interval '1 day'
+    ) as days (day_start)
+{%- endmacro %}
+
+{% macro spark__pipeline_day_spine(first_day, last_day) -%}
+    select explode(sequence(cast(({{ first_day }}) as date), cast(({{ last_day }}) as date), interval 1 day)) as date_day
+{%- endmacro %}
+
+{#- The as-of day's open pipeline per owner and stage equals the open opportunities now (count and
+    amount; an opportunity without an amount counts 0). Opportunities changed after the as-of day
+    (a run after midnight sees them already) are left out of both sides: they belong to the next
+    day. Returns the owner and stage rows that differ. -#}
+{% test pipeline_as_of_day_matches_open_opportunities(model, opportunities) %}
+
+with
+
+as_of_day as (
+
+    select
+        coalesce(owner_user_id, '') as owner_key,
+        stage_name,
+        sum(open_count) as open_count,
+        sum(open_amount) as open_amount
+    from {{ model }}
+    where date_day = {{ goal_as_of_date() }}
+    group by coalesce(owner_user_id, ''), stage_name
+
+),
+
+stage_changes as (
+
+    {{ conformed_union('opportunity_stage_changes') }}
+
+),
+
+changed_later as (
+
+    select distinct opportunity_id
+    from stage_changes
+    where {{ to_reporting_date('changed_at') }} > {{ goal_as_of_date() }}
+
+),
+
+open_now as (
+
+    select
+        coalesce(opportunities.owner_user_id, '') as owner_key,
+        opportunities.stage_name,
+        count(*) as open_count,
+        sum(coalesce(opportunities.amount, 0)) as open_amount
+    from {{ opportunities }} as opportunities
+    left join changed_later
+        on opportunities.opportunity_id = changed_later.opportunity_id
+    where
+        not opportunities.is_closed
+        and changed_later.opportunity_id is null
+        and {{ to_reporting_date('opportunities.created_at') }} <= {{ goal_as_of_date() }}
+    group by coalesce(opportunities.owner_user_id, ''), opportunities.stage_name
+
+),
+
+compared as (
+
+    select
+        coalesce(as_of_day.owner_key, open_now.owner_key) as owner_key,
+        coalesce(as_of_day.stage_name, open_now.stage_name) as stage_name,
+        coalesce(as_of_day.open_count, 0) as pipeline_open_count,
+        coalesce(open_now.open_count, 0) as opportunities_open_count,
+        coalesce(as_of_day.open_amount, 0) as pipeline_open_amount,
+        coalesce(open_now.open_amount, 0) as opportunities_open_amount
+    from as_of_day
+    full outer join open_now
+        on
+            as_of_day.owner_key = open_now.owner_key
+            and as_of_day.stage_name = open_now.stage_name
+
+)
+
+select * from compared
+where
+    pipeline_open_count <> opportunities_open_count
+    or pipeline_open_amount <> opportunities_open_amount
+
+{% endtest %}
+
+{#- A flow's count and amount on a day (fct_pipeline_daily): the rows of fct_pipeline_changes
+    whose flag is set, with their amount at the end of the day. -#}
+{% macro pipeline_flow_sums(flag, flow) -%}
+    sum(case when {{ flag }} then 1 else 0 end) as {{ flow }}_count,
+    sum(case when {{ flag }} then amount else 0 end) as {{ flow }}_amount
+{%- endmacro %}
+
+{#- A flow's count and amount on a spread row: the change day's, 0 on the days carried over. -#}
+{% macro pipeline_flow_columns(flow) -%}
+    cast(case when spread.is_change_day then coalesce(spread.{{ flow }}_count, 0) else 0 end
+        as {{ dbt.type_bigint() }}) as {{ flow }}_count,
+    cast(case when spread.is_change_day then coalesce(spread.{{ flow }}_amount, 0) else 0 end
+        as numeric(28, 6)) as {{ flow }}_amount
+{%- endmacro %}
