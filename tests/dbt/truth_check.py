@@ -94,3 +94,22 @@ def compare_with_truth(warehouse: Path, truth: Truth, *, limit: int = 20) -> lis
     if len(ours) != truth.totals["people"]:
         problems.append(f"people: marts {len(ours)}, truth {truth.totals['people']}")
     return problems
+
+
+def marts_totals(warehouse: Path) -> dict[str, Any]:
+    """The truth file's totals as the marts count them (dim_people, fct_lead_handoffs,
+    fct_opportunities), for comparison with ``truth.totals``."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        people, mqls, sals, sqls, rejected, customers, won = con.execute("""
+            select count(*), count(mql_at), count(sal_at), count(sql_at), count(rejected_at),
+                   count(customer_at), sum(won_revenue)
+            from marts.dim_people""").fetchone()
+        breaches = con.execute("select count(*) from marts.fct_lead_handoffs "
+                               "where sla_status = 'breached'").fetchone()[0]
+        opportunities, pipeline = con.execute(
+            "select count(*), sum(amount) from marts.fct_opportunities "
+            "where person_id is not null").fetchone()
+    return {"people": people, "mqls": mqls, "sals": sals, "sqls": sqls, "rejected": rejected,
+            "opportunities": opportunities, "customers": customers, "sla_breaches": breaches,
+            "pipeline_amount": round(float(pipeline or 0), 2),
+            "won_revenue": round(float(won or 0), 2)}

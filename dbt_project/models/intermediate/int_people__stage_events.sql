@@ -61,7 +61,8 @@ person_events as (
     from events
     inner join opportunity_people
         on events.record_id = opportunity_people.opportunity_id
-    where events.record_system = 'salesforce_opportunity'
+    -- an opportunity's events (not a person record's)
+    where events.record_system not in {{ person_record_systems_sql() }}
 
 ),
 
@@ -69,12 +70,12 @@ prioritized as (
 
     select
         person_events.*,
-        case person_events.event_type
-            when 'task_logged' then 1
-            when 'lead_status_changed' then 2
-            when 'lead_converted' then 3
-            when 'opportunity_created' then 4
-            when 'record_created' then 5
+        case
+            when person_events.event_type in {{ sales_touch_events_sql() }} then 1
+            when person_events.event_type = 'lead_status_changed' then 2
+            when person_events.event_type = 'lead_converted' then 3
+            when person_events.event_type = 'opportunity_created' then 4
+            when person_events.event_type = 'record_created' then 5
             else 9
         end as event_priority
     from person_events
@@ -195,10 +196,12 @@ sal_events as (
         prioritized.occurred_at >= mql_times.mql_at
         and prioritized.source_name in {{ stage_sources_sql('sal') }}
         and (
-            prioritized.event_type = 'task_logged'
+            prioritized.event_type in {{ sales_touch_events_sql() }}
             or (
                 prioritized.event_type = 'lead_status_changed'
-                and prioritized.event_value = {{ definition_sql('sal_lead_status') }}
+                and {{ lead_status_means(
+                    'sal', 'prioritized.source_name', 'prioritized.event_value'
+                ) }}
             )
         )
 
@@ -217,13 +220,17 @@ sql_events as (
         and (
             (
                 prioritized.event_type = 'lead_status_changed'
-                and prioritized.event_value = {{ definition_sql('sql_lead_status') }}
+                and {{ lead_status_means(
+                    'sql', 'prioritized.source_name', 'prioritized.event_value'
+                ) }}
             )
             or prioritized.event_type = 'lead_converted'
+            -- an opportunity naming the person as a contact; in Salesforce only for a person with
+            -- no Lead (a Lead's SQL is its status or conversion), in HubSpot any deal
             or (
                 prioritized.event_type = 'opportunity_created'
                 and prioritized.is_via_contact_role
-                and not people.has_salesforce_lead
+                and (prioritized.source_name <> 'salesforce' or not people.has_salesforce_lead)
             )
         )
 
@@ -241,7 +248,9 @@ rejected_events as (
         prioritized.occurred_at >= mql_times.mql_at
         and prioritized.source_name in {{ stage_sources_sql('rejected') }}
         and prioritized.event_type = 'lead_status_changed'
-        and prioritized.event_value = {{ definition_sql('rejected_lead_status') }}
+        and {{ lead_status_means(
+            'rejected', 'prioritized.source_name', 'prioritized.event_value'
+        ) }}
 
 ),
 

@@ -1,17 +1,28 @@
-{#- HubSpot's campaigns: none read yet (a contact's original campaign names a campaign of the
-    campaign sources, see int_hubspot__campaign_touches). -#}
+{#- HubSpot's campaigns, for a stack whose campaign source is HubSpot (campaign_sources): HubSpot
+    keeps no campaign object with members and cost, so a campaign is the UTM campaign a contact's
+    original source names (hs_analytics_source_data_1), else the form of its first conversion
+    (first_conversion_event_name); it starts on the day its first contact named it and has no
+    cost. See int_hubspot__campaign_touches. -#}
 with
+
+touches as (
+
+    select * from {{ ref('int_hubspot__campaign_touches') }}
+
+),
 
 final as (
 
     select
-        cast(null as {{ dbt.type_string() }}) as campaign_id,
-        cast(null as {{ dbt.type_string() }}) as campaign_name,
-        cast(null as {{ dbt.type_string() }}) as campaign_type,
-        cast(null as date) as start_date,
+        campaign_id,
+        min(campaign_name) as campaign_name,
+        min(touch_kind) as campaign_type,
+        cast(min(touched_at) as date) as start_date,
         cast(null as {{ dbt.type_numeric() }}) as campaign_cost,
-        cast(null as boolean) as is_deleted
-    where false
+        false as is_deleted
+    from touches
+    where not is_deleted
+    group by campaign_id
 
 )
 

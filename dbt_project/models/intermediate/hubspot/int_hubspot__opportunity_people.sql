@@ -1,16 +1,22 @@
-{#- Which HubSpot contacts each opportunity names: none read yet (deal associations are issue
-    13's next step). -#}
+{#- Which HubSpot contacts each deal names: its deal -> contact associations (HubSpot's contact
+    role; HubSpot marks no primary one). -#}
 with
+
+deal_contacts as (
+
+    select * from {{ ref('stg_hubspot__deal_contact_associations') }}
+
+),
 
 final as (
 
     select
-        cast(null as {{ dbt.type_string() }}) as opportunity_id,
-        cast(null as {{ dbt.type_string() }}) as source_record_key,
-        cast(null as {{ dbt.type_string() }}) as linked_via,
-        cast(null as boolean) as is_primary_contact_role,
-        cast(null as boolean) as is_deleted
-    where false
+        hubspot_deal_id as opportunity_id,
+        'hubspot_contact:' || hubspot_contact_id as source_record_key,
+        'contact_role' as linked_via,
+        false as is_primary_contact_role,
+        is_deleted
+    from deal_contacts
 
 )
 

@@ -1,5 +1,6 @@
 {#- HubSpot's person records: every contact, archived ones flagged and merge losers still in the
-    raw table naming their survivor. -#}
+    raw table naming their survivor. The rejection reason is the contact property the definition
+    hubspot_rejection_reason_property names, as it is now. -#}
 with
 
 contacts as (
@@ -51,7 +52,8 @@ final as (
         contacts.original_source,
         contacts.original_campaign_name,
         contacts.lifecycle_stage as tool_stage,
-        cast(null as {{ dbt.type_string() }}) as rejection_reason,
+        {{ json_text('contacts.property_values', definition('hubspot_rejection_reason_property')) }}
+            as rejection_reason,
         cast(null as {{ dbt.type_string() }}) as converted_to_record_key,
         merged_into.survivor_record_key as merged_into_record_key,
         contacts.created_at,
