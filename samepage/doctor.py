@@ -1,10 +1,11 @@
 """``samepage doctor``: check the configured accounts before a first sync. It only reads.
 
 With the variables and resources the pipeline uses (README, "Configuration") it authenticates to
-each source, lists what the credentials may not read (HubSpot scopes, Salesforce objects) and so
-which stream's read would fail, counts records and properties per stream, reads the rate limits
-the APIs announce, estimates the first sync's duration from the counts and those limits, and names
-every field the agreed definitions read that the account lacks, with what that does to the marts.
+each enabled source (SAMEPAGE_SOURCES), lists what the credentials may not read (HubSpot scopes,
+Salesforce objects) and so which stream's read would fail, counts records and properties per
+stream, reads the rate limits the APIs announce, estimates the first sync's duration from the
+counts and those limits, and names every field the agreed definitions read that the account
+lacks, with what that does to the marts.
 
 Which fields matter is read from dbt's staging models (the only models reading raw records), so
 the list has one home: a field a staging model selects is a field the definitions need. What a
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 
 from connectors.errors import ApiError, ConnectorError
 from connectors.hubspot import (
+    ASSOCIATION_BATCH_SIZE,
     BATCH_READ_SIZE,
     DEFAULT_DAILY_RESERVE,
     HISTORY_BATCH_READ_SIZE,
@@ -41,24 +43,40 @@ from connectors.salesforce import (
     PARENT_IDS_PER_QUERY,
     SalesforceClient,
 )
-from pipelines.streams import SALESFORCE_OBJECTS
+from pipelines import settings
+from pipelines.streams import HUBSPOT_ACTIVITIES, SALESFORCE_OBJECTS
 
-HUBSPOT_CRM_OBJECTS = ("contacts", "companies", "deals")
+# The CRM objects the HubSpot asset reads (pipelines/defs/hubspot.py), the activities reps log
+# (HubSpot as the sales CRM) included.
+HUBSPOT_CRM_OBJECTS = ("contacts", "companies", "deals", *HUBSPOT_ACTIVITIES)
 # Properties read with their history: batch reads of these objects take 50 ids, not 100.
 HUBSPOT_HISTORY_OBJECTS = ("contacts", "deals")
+# Activities are read with the contacts scopes.
+_SCOPE_OBJECT = {**{t: t for t in HUBSPOT_CRM_OBJECTS}, **dict.fromkeys(HUBSPOT_ACTIVITIES,
+                                                                        "contacts")}
 # What each HubSpot stream's reads need: each tuple is "one of these scopes" (HubSpot's own
-# wording in a 403), taken from its OpenAPI specs' security lists for private apps.
+# wording in a 403), taken from its OpenAPI specs' security lists for private apps. One entry per
+# stream the asset lands, in the asset's order.
 HUBSPOT_STREAM_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "contacts": (("crm.objects.contacts.read",),),
-    "companies": (("crm.objects.companies.read",),),
-    "deals": (("crm.objects.deals.read",),),
+    **{t: ((f"crm.objects.{_SCOPE_OBJECT[t]}.read",),) for t in HUBSPOT_CRM_OBJECTS},
+    "pipelines": (("crm.objects.deals.read",),),
     "contact_company_associations": (("crm.objects.contacts.read",),),
+    "deal_contact_associations": (("crm.objects.deals.read",),),
+    "deal_company_associations": (("crm.objects.deals.read",),),
+    "activity_contact_associations": (("crm.objects.contacts.read",),),
     "owners": (("crm.objects.owners.read",),),
-    "properties": tuple((f"crm.objects.{t}.read", f"crm.schemas.{t}.read")
-                        for t in HUBSPOT_CRM_OBJECTS),
+    "properties": tuple(dict.fromkeys(
+        (f"crm.objects.{o}.read", f"crm.schemas.{o}.read") for o in _SCOPE_OBJECT.values())),
     "forms": (("forms",),),
     "form_submissions": (("forms",),),
     "email_events": (("content",),),
+}
+# Association streams: (from object types, to object type), as the asset reads them.
+HUBSPOT_ASSOCIATIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "contact_company_associations": (("contacts",), "companies"),
+    "deal_contact_associations": (("deals",), "contacts"),
+    "deal_company_associations": (("deals",), "companies"),
+    "activity_contact_associations": (tuple(HUBSPOT_ACTIVITIES), "contacts"),
 }
 
 T = TypeVar("T")
@@ -73,12 +91,13 @@ Manifest = dict[str, Any]
 
 
 def current_manifest() -> Manifest:
-    """dbt's manifest of the models as they are now: importing the pipeline's dbt definitions
-    re-parses the project when a file changed since the last parse."""
+    """dbt's manifest of the models of the enabled sources as they are now: the pipeline's dbt
+    definitions re-parse the project when a file changed since the last parse."""
     with contextlib.redirect_stdout(io.StringIO()):  # dbt's parse log is not the report
-        from pipelines.defs.dbt import dbt_project
+        from pipelines.defs.dbt import enabled_dbt_project
 
-    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+        project = enabled_dbt_project()  # of the sources SAMEPAGE_SOURCES enables
+    return json.loads(project.manifest_path.read_text(encoding="utf-8"))
 
 
 def _models(manifest: Manifest) -> dict[str, dict[str, Any]]:
@@ -128,6 +147,13 @@ def staging_fields(manifest: Manifest) -> list[ModelField]:
             if column not in entry.columns:
                 entry.columns.append(column)
     return list(found.values())
+
+
+def _links_only_to(model_field: ModelField, sources: list[str]) -> bool:
+    """Whether every column the field becomes is a link to one of these sources (named
+    ``<source>_...``, as ``salesforce_lead_id``)."""
+    return bool(sources) and all(column.startswith(tuple(f"{s}_" for s in sources))
+                                 for _, column in model_field.columns)
 
 
 class Lineage:
@@ -306,14 +332,19 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
             break
     counts["properties"] = (sum(len(v) for v in properties.values())
                             if readable.get("properties") else None)
-    if readable["contacts"]:
-        first = next(client.list_objects("contacts", ["hs_object_id"]), None)
-        probe("contact_company_associations",
-              lambda: list(client.associations("contacts", "companies",
-                                               [first["id"]] if first else [])))
-    else:
-        report.problem("the read of raw_hubspot.contact_company_associations will fail: it "
-                       "starts from the contacts, which cannot be read")
+    pipelines = probe("pipelines", lambda: list(client.pipelines("deals")))
+    counts["pipelines"] = len(pipelines) if pipelines is not None else None
+    for stream, (from_types, to_type) in HUBSPOT_ASSOCIATIONS.items():
+        unreadable = [t for t in from_types if not readable[t]]
+        if unreadable:
+            report.problem(f"the read of raw_hubspot.{stream} will fail: it starts from the "
+                           f"{', '.join(unreadable)}, which cannot be read")
+            continue
+        # the links of one record (of the first type that has any), read as the sync reads them
+        from_type = next((t for t in from_types if counts.get(t)), from_types[0])
+        first = next(client.list_objects(from_type, ["hs_object_id"]), None)
+        probe(stream, lambda f=from_type, to=to_type, r=first: list(
+            client.associations(f, to, [r["id"]] if r else [])))
     owners = probe("owners", lambda: list(client.owners()))
     counts["owners"] = len(owners) if owners is not None else None
     forms = probe("forms", lambda: list(client.forms())) or []
@@ -339,6 +370,12 @@ def check_hubspot(client: HubSpotClient, report: Report, fields: list[ModelField
                     "tier from the first call (the client adopts it after one answer)")
     _estimate_hubspot(report, counts, len(forms), limits, search_per_second, timed.round_trip)
 
+    # HubSpot defines built-in properties for every object; a type listing none at all has
+    # nothing to check against (the sandbox's two-tool company lists no activity properties).
+    for object_type in [t for t, names in properties.items() if not names]:
+        del properties[object_type]
+        report.info(f"raw_hubspot.{object_type}: the portal lists no properties; the ones the "
+                    "models read are not checked")
     for model_field in fields:
         if model_field.system != "hubspot" or model_field.object not in properties:
             continue
@@ -381,10 +418,12 @@ def _estimate_hubspot(report: Report, counts: dict[str, int | None], forms: int,
                  else BATCH_READ_SIZE)
         search += 1 + max(1, math.ceil(records / SEARCH_PAGE_SIZE))  # high-water mark, pages
         other += 2 + math.ceil(records / batch) + 1  # properties, batch reads, archived list
-    other += math.ceil((counts.get("contacts") or 0) / 1000)  # associations
-    # owners (live, archived), property definitions (3 types x live, archived), forms (live,
-    # archived), a first submissions page per form, a first email events page
-    other += 2 + 6 + 2 + forms + 1
+    for from_types, _ in HUBSPOT_ASSOCIATIONS.values():  # a batch of 1,000 records a call
+        other += sum(math.ceil((counts.get(t) or 0) / ASSOCIATION_BATCH_SIZE) for t in from_types)
+    # deal pipelines, owners (live, archived), property definitions (each object type, live and
+    # archived), forms (live, archived), a first submissions page per form, a first email
+    # events page
+    other += 1 + 2 + 2 * len(HUBSPOT_CRM_OBJECTS) + 2 + forms + 1
     seconds = (search * max(1 / search_per_second, round_trip)
                + other * max(limits.window_seconds / limits.window_calls, round_trip))
     report.info(f"first sync: at least {search + other:,} calls ({search:,} searches), about "
@@ -461,7 +500,8 @@ def check_salesforce(client: SalesforceClient, report: Report, fields: list[Mode
 # -- entry point -------------------------------------------------------------------------------
 
 def run() -> int:
-    """Check both accounts with the pipeline's own resources; returns the exit status."""
+    """Check the accounts of the enabled sources (SAMEPAGE_SOURCES) with the pipeline's own
+    resources; returns the exit status."""
     import dagster as dg  # the resources are Dagster's; imported here to keep `--help` quick
     from dagster_dbt.errors import DagsterDbtError
 
@@ -479,7 +519,11 @@ def run() -> int:
         print(f"samepage doctor: dbt could not parse dbt_project: {_failure(exc)}",
               file=sys.stderr)
         return 2
-    fields, lineage = staging_fields(manifest), Lineage(manifest)
+    enabled = settings.sources()
+    # a field that only links to a tool left out (HubSpot's salesforceleadid without Salesforce)
+    fields = [f for f in staging_fields(manifest) if not _links_only_to(
+        f, [s for s in settings.KNOWN_SOURCES if s not in enabled])]
+    lineage = Lineage(manifest)
 
     def hubspot() -> None:
         resource = configured["hubspot"].process_config_and_initialize()
@@ -490,8 +534,12 @@ def run() -> int:
         resource = configured["salesforce"].process_config_and_initialize()
         check_salesforce(resource.client(), report, fields, lineage)
 
-    for name, check in (("HubSpot", hubspot), ("Salesforce", salesforce)):
+    for source, name, check in (("hubspot", "HubSpot", hubspot),
+                                ("salesforce", "Salesforce", salesforce)):
         report.heading(name)
+        if source not in enabled:
+            report.info(f"not checked: SAMEPAGE_SOURCES ({','.join(enabled)}) leaves it out")
+            continue
         try:
             check()
         except (dg.Failure, dg.DagsterError) as exc:  # a secret that is not set

@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipelines.streams import HUBSPOT_ACTIVITIES, streams_of
 from samepage.doctor import current_manifest, staging_fields
 from sandbox.app import Sandbox, SandboxSettings
-from sandbox.generator import Truth
+from sandbox.generator import Truth, generate
 from sandbox.hubspot import READ_SCOPES
 from sandbox.world import World
+from tests.conftest import TEST_SEED
 
 SAMEPAGE = str(Path(sys.executable).parent / "samepage")
 
@@ -80,6 +82,27 @@ def test_withheld_scopes_and_missing_fields_are_reported(generated: tuple[World,
     assert "stg_salesforce__leads.disqualification_reason" in reason
     assert "fct_lifecycle_events" in reason  # the mart that shows rejection reasons
     assert "samepage doctor: 5 problem(s) found" in result.stdout
+
+
+def test_a_hubspot_only_setup_checks_every_hubspot_stream_and_no_salesforce(
+        tmp_path: Path) -> None:
+    """SAMEPAGE_SOURCES=hubspot: HubSpot as the sales CRM, its activities and pipelines listed,
+    Salesforce neither checked nor needing credentials."""
+    world, _ = generate(TEST_SEED, 300, topology="hubspot")
+    with Sandbox(world) as sandbox:
+        result = doctor(sandbox, tmp_path, SAMEPAGE_SOURCES="hubspot", SALESFORCE_CLIENT_ID="",
+                        SALESFORCE_CLIENT_SECRET="")
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    for spec in streams_of(("hubspot",)):  # the doctor follows the streams the asset lands
+        assert _row(out, spec.name), spec.name
+    for activity in HUBSPOT_ACTIVITIES:
+        live = sum(1 for record in world.hubspot[activity] if not record.get("archived"))
+        properties = len(world.hubspot["properties"][activity])
+        assert _row(out, f"raw_hubspot.{activity}")[1:] == [f"{live:,}", f"{properties:,}"]
+    assert _row(out, "raw_hubspot.pipelines")[1] == f"{len(world.hubspot['pipelines']['deals']):,}"
+    assert "raw_salesforce" not in out
+    assert "not checked: SAMEPAGE_SOURCES (hubspot) leaves it out" in out
 
 
 def test_a_missing_secret_is_named(generated: tuple[World, Truth], tmp_path: Path) -> None:
