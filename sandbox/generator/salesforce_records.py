@@ -19,6 +19,10 @@ from .sales import TASK_SUBJECTS
 from .snapshot import Snapshot
 
 ROLES = ("Decision Maker", "Economic Buyer", "Evaluator", "Business User")
+# A rep works in their sales team's region (names.REGIONS[r % 3], as the HubSpot owner's team);
+# the integration user keeps Salesforce's GMT.
+REGION_TIME_ZONES = {"NA": "America/New_York", "EMEA": "Europe/Berlin", "APAC": "Asia/Singapore"}
+INTEGRATION_TIME_ZONE = "GMT"
 
 
 def build(snap: Snapshot) -> dict[str, list[dict[str, Any]]]:
@@ -50,9 +54,16 @@ def users(snap: Snapshot) -> list[dict[str, Any]]:
                     "FirstName": first, "LastName": last, "Name": f"{first} {last}",
                     "IsActive": True, "UserType": "Standard",
                     "Title": "Account Executive" if r < snap.tl.n_reps else "Integration",
+                    "TimeZoneSidKey": rep_time_zone(r) if r < snap.tl.n_reps
+                    else INTEGRATION_TIME_ZONE,
                     "CreatedDate": created, "LastModifiedDate": created,
                     "SystemModstamp": created})
     return out
+
+
+def rep_time_zone(r: int) -> str:
+    """The IANA time zone (Salesforce TimeZoneSidKey) rep ``r`` works in."""
+    return REGION_TIME_ZONES[names.REGIONS[r % 3]]
 
 
 def accounts(snap: Snapshot) -> list[dict[str, Any]]:

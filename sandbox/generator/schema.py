@@ -8,6 +8,7 @@ from . import catalogue, names
 from . import params as pm
 from .hubspot_crm import PIPELINES
 from .hubspot_records import LIFECYCLE
+from .salesforce_records import INTEGRATION_TIME_ZONE, REGION_TIME_ZONES
 
 REF = "reference"
 # Salesforce fields per object: (name, type[, referenceTo or picklist values])
@@ -19,7 +20,9 @@ SF_FIELDS: dict[str, list[tuple[Any, ...]]] = {
     "User": [*(f for f in _STAMPS if f[0] not in ("IsDeleted", "CreatedById")),
              ("Username", "string"), ("Email", "email"), ("FirstName", "string"),
         ("LastName", "string"), ("Name", "string"), ("IsActive", "boolean"),
-        ("UserType", "picklist", ["Standard"]), ("Title", "string")],
+        ("UserType", "picklist", ["Standard"]), ("Title", "string"),
+        ("TimeZoneSidKey", "picklist", sorted({*REGION_TIME_ZONES.values(),
+                                               INTEGRATION_TIME_ZONE}))],
     "Account": [*_STAMPS, ("Name", "string"), ("Website", "url"),
                           ("Industry", "picklist", list(names.INDUSTRIES)),
                           ("NumberOfEmployees", "int"), ("BillingCountry", "string"),

@@ -15,6 +15,7 @@ renamed as (
         {{ json_text('record', 'LastName') }} as last_name,
         {{ json_text('record', 'Name') }} as user_name,
         {{ json_text('record', 'Title') }} as title,
+        {{ json_text('record', 'TimeZoneSidKey') }} as time_zone,
         cast({{ json_text('record', 'IsActive') }} as boolean) as is_active,
         {{ to_utc_timestamp(json_text('record', 'CreatedDate')) }} as created_at,
         {{ to_utc_timestamp(json_text('record', 'SystemModstamp')) }} as system_modstamp_at,
