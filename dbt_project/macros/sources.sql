@@ -86,11 +86,11 @@
 
 {#- The contracts whose rows come from one deciding source only, not every enabled one: the
     opportunities (the pipeline and revenue) are the opportunity source's, so a deal mirroring a
-    Salesforce Opportunity is not counted twice; campaigns are the campaign source's. -#}
+    Salesforce Opportunity is not counted twice; campaigns are the campaign source's. (Links of
+    opportunities to people come from every source: another source's deal can be SQL evidence.) -#}
 {% macro contract_deciding_stage(contract) -%}
     {{ return({
         'opportunities': 'opportunity',
-        'opportunity_people': 'opportunity',
         'campaigns': 'campaign',
         'campaign_touches': 'campaign',
     }.get(contract)) }}
@@ -116,15 +116,15 @@
 
 {#- One contract's rows from every enabled source: `select * from int_<source>__<contract>`
     joined by union all (the contracts make the columns line up); for the contracts of
-    contract_deciding_stage(), the deciding source's alone. With landed_since_last_run, an
+    contract_deciding_stage(), the deciding source's alone (unless every_source). With landed_since_last_run, an
     incremental run reads only the rows landed after the newest row already in {{ this }} from the
     same source_system (one watermark each, so one object landing late loses nothing), and a
     source with no rows in {{ this }} yet whole. The watermarks are read first and written in as
     literals: compared with a subquery, DuckDB evaluates a staging view's JSON extraction for
     every row before filtering. Each branch also compares extracted_at with its source's oldest
     watermark, a plain comparison DuckDB pushes into the raw table's scan. -#}
-{% macro conformed_union(contract, landed_since_last_run=false) -%}
-    {%- set stage = contract_deciding_stage(contract) -%}
+{% macro conformed_union(contract, landed_since_last_run=false, every_source=false) -%}
+    {%- set stage = none if every_source else contract_deciding_stage(contract) -%}
     {%- set sources = [deciding_source(stage)] if stage else enabled_sources() -%}
     {%- if sources[0] not in enabled_sources() -%}
         {{ exceptions.raise_compiler_error(

@@ -1,10 +1,13 @@
 {#- Which people each live opportunity is linked to: the person records the enabled sources
-    link it to (a converted Lead, an OpportunityContactRole on a Contact). -#}
+    link it to (a converted Lead, an OpportunityContactRole on a Contact, a HubSpot deal's
+    contact). Every enabled source's opportunities, not only the opportunity source's: another
+    source's deal can still be evidence of a stage it decides (SQL); the pipeline marts keep
+    the opportunity source's. -#}
 with
 
 opportunities as (
 
-    {{ conformed_union('opportunities') }}
+    {{ conformed_union('opportunities', every_source=true) }}
 
 ),
 
