@@ -20,6 +20,7 @@ from samepage import doctor, query, whatif, writeback
 from sandbox import cli as sandbox_cli
 from sandbox.app import Sandbox
 from sandbox.generator import generate
+from sandbox.generator.params import DEFAULT_TOPOLOGY, TOPOLOGIES
 
 DEFAULT_DAGSTER_HOME = REPO_ROOT / "data" / "dagster_home"
 # The local instance: run queue and the DuckDB pool (one writer at a time), no telemetry banner.
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the nightly job against a generated sandbox")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--scale", type=int, default=2000, help="people in the generated company")
+    demo.add_argument("--topology", choices=TOPOLOGIES, default=DEFAULT_TOPOLOGY,
+                      help="the tools the company runs: HubSpot with Salesforce, or HubSpot alone "
+                           "as its sales CRM (the nightly then runs with SAMEPAGE_SOURCES=hubspot)")
     commands.add_parser("sandbox", help="serve, generate or advance a sandbox world "
                                         "(see `samepage sandbox --help`)")
     grant = commands.add_parser("grant-bi", help="let a PostgreSQL role read the marts only")
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "grant-bi":
             return grant_bi(args.role)
-        return run_demo(args.seed, args.scale)
+        return run_demo(args.seed, args.scale, args.topology)
     except settings.SettingsError as exc:
         print(f"samepage: {exc}", file=sys.stderr)
         return 2
@@ -86,8 +90,15 @@ def grant_bi(role: str) -> int:
     return 0
 
 
-def run_demo(seed: int, scale: int) -> int:
+def run_demo(seed: int, scale: int, topology: str = DEFAULT_TOPOLOGY) -> int:
     settings.check_all()
+    # the enabled sources the company has: all of its tools unless SAMEPAGE_SOURCES narrows them
+    tools = topology.split("+")
+    sources = [source for source in settings.sources() if source in tools]
+    if not sources:
+        print(f"samepage: SAMEPAGE_SOURCES ({','.join(settings.sources())}) enables none of the "
+              f"tools of a {topology} company; unset it or name one of them", file=sys.stderr)
+        return 2
     location = settings.warehouse_location()
     if settings.is_postgres(location):
         print("samepage: the demo writes a DuckDB file; unset SAMEPAGE_WAREHOUSE or point it at "
@@ -95,17 +106,21 @@ def run_demo(seed: int, scale: int) -> int:
         return 2
     warehouse = Path(location)
     dagster_home = Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME)
-    if not _start_demo_world(warehouse, dagster_home, {"seed": seed, "scale": scale}):
+    # (the two-tool company's stamp stays as it was before topologies)
+    world_key: dict[str, int | str] = {"seed": seed, "scale": scale} | (
+        {"topology": topology} if topology != DEFAULT_TOPOLOGY else {})
+    if not _start_demo_world(warehouse, dagster_home, world_key):
         return 2
     world_file = warehouse.parent / "world.json"
-    print(f"==> generating a company of {scale} people (seed {seed})")
-    world, truth = generate(seed, scale)
+    print(f"==> generating a company of {scale} people (seed {seed}, {topology})")
+    world, truth = generate(seed, scale, topology=topology)
     world.save(world_file)
     truth.save(sandbox_cli.truth_path_for(world_file))
     log_file = warehouse.parent / "nightly.log"
     with Sandbox(world) as sandbox, log_file.open("w") as log:
-        print(f"==> sandbox serving HubSpot and Salesforce at {sandbox.url}")
+        print(f"==> sandbox serving the {topology} company's APIs at {sandbox.url}")
         env = {**os.environ, **sandbox.environment(), "SAMEPAGE_WAREHOUSE": str(warehouse),
+               "SAMEPAGE_SOURCES": ",".join(sources),
                "DAGSTER_HOME": str(dagster_home),
                # the environment dg runs the code location in: this one, activated or not
                "VIRTUAL_ENV": sys.prefix}
@@ -128,7 +143,7 @@ def run_demo(seed: int, scale: int) -> int:
     return 0
 
 
-def _start_demo_world(warehouse: Path, dagster_home: Path, world: dict[str, int]) -> bool:
+def _start_demo_world(warehouse: Path, dagster_home: Path, world: dict[str, int | str]) -> bool:
     """Make the warehouse hold this world only: a rerun of the same world continues where the last
     one stopped; another world starts from an empty warehouse and a new Dagster history, since
     landing a second company on the first would mix them. A warehouse elsewhere than the default
@@ -144,9 +159,9 @@ def _start_demo_world(warehouse: Path, dagster_home: Path, world: dict[str, int]
               "data/samepage.duckdb) or point it at a new .duckdb file.", file=sys.stderr)
         return False
     if held is not None and held["world"] != world:
-        print(f"==> another world (seed {world['seed']}, scale {world['scale']}) than the "
-              f"warehouse holds (seed {held['world']['seed']}, scale {held['world']['scale']}): "
-              "starting from an empty warehouse and a new Dagster history")
+        print(f"==> another world ({_world_text(world)}) than the warehouse holds "
+              f"({_world_text(held['world'])}): starting from an empty warehouse and a new "
+              "Dagster history")
         bi_copy = settings.bi_warehouse_path(str(warehouse))
         for path in (warehouse, warehouse.with_name(f"{warehouse.name}.wal"), bi_copy,
                      bi_copy.with_name(f"{bi_copy.name}.wal")):
@@ -162,6 +177,10 @@ def _start_demo_world(warehouse: Path, dagster_home: Path, world: dict[str, int]
     if not instance_config.exists():
         shutil.copyfile(LOCAL_INSTANCE_CONFIG, instance_config)
     return True
+
+
+def _world_text(world: dict[str, int | str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in world.items())
 
 
 def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> None:

@@ -137,6 +137,23 @@ def test_the_cli_refuses_a_bad_warehouse_naming_the_variable(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no world, no instance, no database
 
 
+@pytest.mark.parametrize(("sources", "refusal"), [
+    ("marketo", "samepage: SAMEPAGE_SOURCES names an unknown source 'marketo'"),
+    ("salesforce", "samepage: SAMEPAGE_SOURCES (salesforce) enables none of the tools of a "
+                   "hubspot company"),
+])
+def test_the_demo_refuses_sources_its_company_cannot_serve(sources, refusal, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "samepage", "demo", "--scale", "20", "--topology", "hubspot"],
+        env={**os.environ, "SAMEPAGE_SOURCES": sources,
+             "SAMEPAGE_WAREHOUSE": str(tmp_path / "w.duckdb"),
+             "DAGSTER_HOME": str(tmp_path / "dh")},
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith(refusal), result.stderr
+    assert list(tmp_path.iterdir()) == []  # no world, no instance, no database
+
+
 def test_duckdb_never_fetches_an_extension_from_the_network(tmp_path):
     """httpfs is not built in: a read of a URL fails at once instead of downloading it."""
     with connect_duckdb(tmp_path / "w.duckdb") as con, \
