@@ -5,25 +5,36 @@ non-free e-mail domain, account stages the earliest of their people's agreed sta
 
 from __future__ import annotations
 
+import csv
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg2
 import pytest
 
+from pipelines.warehouse import open_warehouse
 from sandbox.generator import Truth, generate
 from sandbox.world import World
-from tests.dbt.conftest import dbt_invoke
-from tests.dbt.raw_loader import load_world
+from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
+from tests.dbt.raw_loader import load_world, world_streams
 from tests.dbt.truth_check import record_ids
+from tests.postgres import temporary_database
 
 SEED, SCALE = 7, 1500
-ACCOUNT_MODELS = "+dim_accounts +fct_account_matches +fct_account_people"
+ACCOUNT_MODELS = ("+dim_accounts", "+fct_account_matches", "+fct_account_people")
+MF = Path(sys.executable).parent / "mf"
+FUNNEL = ("accounts", "engaged_accounts", "accounts_with_opportunity", "customer_accounts")
 STAGES = {"engaged_at": "mql_at", "opportunity_at": "opportunity_at",
           "customer_at": "customer_at"}
 
@@ -134,11 +145,25 @@ def expected_accounts(world: World, truth: Truth) -> Expected:
     return expected
 
 
-def _query(warehouse: Path, sql: str) -> list[dict[str, Any]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+Query = Callable[[str], list[dict[str, Any]]]
+
+
+def duckdb_query(warehouse: Path) -> Query:
+    def query(sql: str) -> list[dict[str, Any]]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            cursor = con.execute(sql)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return query
+
+
+def postgres_query(dsn: str) -> Query:
+    def query(sql: str) -> list[dict[str, Any]]:
+        with closing(psycopg2.connect(dsn)) as con, con.cursor() as cursor:
+            cursor.execute(sql)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return query
 
 
 def _split(text: str | None) -> list[str]:
@@ -152,14 +177,14 @@ class Built:
     matches: list[dict[str, Any]]
 
 
-def read_accounts(warehouse: Path) -> Built:
-    matches = _query(warehouse, "select * from marts.fct_account_matches")
+def read_accounts(query: Query) -> Built:
+    matches = query("select * from marts.fct_account_matches")
     keys: dict[str, set[str]] = defaultdict(set)
     for match in matches:
         keys[match["account_id"]].add(match["account_record_key"])
     account_keys = {account_id: frozenset(k) for account_id, k in keys.items()}
     accounts = {}
-    for row in _query(warehouse, "select * from marts.dim_accounts"):
+    for row in query("select * from marts.dim_accounts"):
         row["salesforce_account_ids"] = _split(row["salesforce_account_ids"])
         row["hubspot_company_ids"] = _split(row["hubspot_company_ids"])
         for stage in STAGES:
@@ -167,7 +192,7 @@ def read_accounts(warehouse: Path) -> Built:
         accounts[account_keys.get(row["account_id"], frozenset())] = row
     people = {record_ids(row): (account_keys.get(row["account_id"], frozenset()),
                                 row["attached_by"])
-              for row in _query(warehouse, """
+              for row in query("""
                   select account_people.account_id, account_people.attached_by,
                       people.hubspot_contact_ids, people.hubspot_merged_contact_ids,
                       people.salesforce_lead_ids, people.salesforce_contact_ids
@@ -178,14 +203,15 @@ def read_accounts(warehouse: Path) -> Built:
 
 
 def _build(tmp_path_factory: pytest.TempPathFactory, world: World, truth: Truth, name: str,
-           *options: str, **variables: Any) -> Path:
+           select: tuple[str, ...] = ACCOUNT_MODELS, exclude: tuple[str, ...] = (),
+           **variables: Any) -> Path:
     """The account marts and everything upstream, with their tests (those of unselected models
     left out), on the world landed through the real loader."""
     work = tmp_path_factory.mktemp(name)
     warehouse = work / "warehouse.duckdb"
     load_world(warehouse, world)
-    dbt_invoke(warehouse, work, "build", "--select", ACCOUNT_MODELS,
-               "--indirect-selection", "cautious", *options,
+    dbt_invoke(warehouse, work, "build", "--select", *select, "--indirect-selection", "cautious",
+               *(("--exclude", *exclude) if exclude else ()),
                vars={"as_of": truth.clock, **variables})
     return warehouse
 
@@ -195,13 +221,17 @@ class Case:
     truth: Truth
     expected: Expected
     built: Built
+    warehouse: Path
 
 
 @pytest.fixture(scope="module")
 def two_tools(tmp_path_factory: pytest.TempPathFactory) -> Case:
     world, truth = generate(SEED, SCALE)
-    warehouse = _build(tmp_path_factory, world, truth, "accounts")
-    return Case(truth, expected_accounts(world, truth), read_accounts(warehouse))
+    # the time spine too, for the semantic layer's queries
+    warehouse = _build(tmp_path_factory, world, truth, "accounts",
+                       select=(*ACCOUNT_MODELS, "metricflow_time_spine"))
+    return Case(truth, expected_accounts(world, truth), read_accounts(duckdb_query(warehouse)),
+                warehouse)
 
 
 def _compare(expected: Expected, built: Built) -> None:
@@ -241,17 +271,55 @@ def test_free_mail_people_are_attached_only_by_an_explicit_link(two_tools: Case)
     assert set(attached) <= {"contact_account", "primary_company", "company"}
 
 
+def test_the_account_funnel_metrics_count_the_accounts(two_tools: Case, tmp_path: Path) -> None:
+    """MetricFlow answers the account funnel with the accounts computed here."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {**os.environ, "SAMEPAGE_WAREHOUSE": str(two_tools.warehouse),
+           "DBT_PROFILES_DIR": str(project)}
+    answer = tmp_path / "funnel.csv"
+    for command in ([str(DBT), "parse"],
+                    [str(MF), "query", "--metrics", ",".join(FUNNEL), "--csv", str(answer)]):
+        result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    with answer.open() as f:
+        row = {key: int(float(value)) for key, value in next(csv.DictReader(f)).items()}
+    rows = two_tools.expected.accounts.values()
+    assert row == {
+        "accounts": len(rows),
+        "engaged_accounts": sum(1 for r in rows if r["engaged_at"]),
+        "accounts_with_opportunity": sum(1 for r in rows if r["opportunity_at"]),
+        "customer_accounts": sum(1 for r in rows if r["customer_at"]),
+    }
+
+
 def test_hubspot_only_world_makes_accounts_of_companies(
         tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     world, truth = generate(SEED, SCALE, topology="hubspot")
+    # HubSpot alone: the HubSpot-only stack (stage_sources' first enabled source decides);
+    # unit tests name both sources' models as inputs, so they run in the two-source build
     monkeypatch.setenv("SAMEPAGE_SOURCES", "hubspot")
-    stage_sources = {stage: ["hubspot"] for stage in
-                     ("mql", "sal", "rejected", "sql", "opportunity", "customer")}
-    # unit tests name both sources' models as inputs: they run in the two-source build
     warehouse = _build(tmp_path_factory, world, truth, "accounts-hubspot",
-                       "--exclude", "test_type:unit", stage_sources=stage_sources)
-    expected, built = expected_accounts(world, truth), read_accounts(warehouse)
+                       exclude=("test_type:unit",))
+    expected, built = expected_accounts(world, truth), read_accounts(duckdb_query(warehouse))
     assert all(key and all(k.startswith("hubspot_company:") for k in key)
                for key in built.accounts)
     assert any(row["engaged_at"] for row in expected.accounts.values())
+    assert any(row["customer_at"] for row in expected.accounts.values())
     _compare(expected, built)
+
+
+@pytest.mark.slow
+def test_accounts_build_on_postgres(tmp_path: Path) -> None:
+    world, truth = generate(5, 300)
+    with temporary_database() as dsn:
+        warehouse = open_warehouse(dsn)
+        for spec, records in world_streams(world):
+            warehouse.load(spec, records, "first")
+        # the models and their data tests; the unit tests run in the DuckDB builds
+        dbt_invoke(dsn, tmp_path, "build", "--target", "postgres", "--select", *ACCOUNT_MODELS,
+                   "--indirect-selection", "cautious", "--exclude", "test_type:unit",
+                   vars={"as_of": truth.clock})
+        built = read_accounts(postgres_query(dsn))
+    _compare(expected_accounts(world, truth), built)
