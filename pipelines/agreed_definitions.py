@@ -13,6 +13,7 @@ import re
 import sys
 import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,13 +69,49 @@ def checked_definitions(overrides: Mapping[str, Any] | None = None,
 
 
 def _cross_checks(definitions: Definitions) -> list[str]:
-    """What one value's schema cannot say about another's."""
+    """What one value's schema cannot say about another's (or a list's items about each other)."""
+    problems = []
     on_track = definitions["goal_on_track_pace"]["value"]
     at_risk = definitions["goal_at_risk_pace"]["value"]
     if at_risk > on_track:
-        return [f"definition goal_at_risk_pace = {at_risk} is above goal_on_track_pace = "
-                f"{on_track}; allowed: at most goal_on_track_pace"]
-    return []
+        problems.append(f"definition goal_at_risk_pace = {at_risk} is above goal_on_track_pace = "
+                        f"{on_track}; allowed: at most goal_on_track_pace")
+    names = [kpi["kpi"] for kpi in definitions["goal_kpis"]["value"]]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        problems.append(f"definition goal_kpis names {', '.join(repeated)} more than once; "
+                        "allowed: each KPI once")
+    return problems
+
+
+@dataclass(frozen=True)
+class GoalKpi:
+    """One KPI of the catalogue (definition goal_kpis): what the scorecard, the digest, the
+    semantic layer and the goal tests all read, in this order."""
+
+    name: str
+    kind: str  # count, amount or rate
+    unit: str  # people, opportunities, currency or share
+    description: str
+
+    @property
+    def is_rate(self) -> bool:
+        """A share of the period's MQLs: not prorated and not summed over days."""
+        return self.kind == "rate"
+
+
+def goal_kpis(definitions: Definitions | None = None) -> tuple[GoalKpi, ...]:
+    """The KPI catalogue in reading order, from the checked definitions (the file's by default)."""
+    if definitions is None:
+        return _goal_kpis_in_file()
+    return tuple(GoalKpi(entry["kpi"], entry["kind"], entry["unit"], entry["description"])
+                 for entry in definitions["goal_kpis"]["value"])
+
+
+@cache
+def _goal_kpis_in_file() -> tuple[GoalKpi, ...]:
+    # read once per process: the digest formats every number through it
+    return goal_kpis(checked_definitions())
 
 
 _FORMATS = jsonschema.FormatChecker(formats=())

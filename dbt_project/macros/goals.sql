@@ -1,18 +1,16 @@
-{#- Shared goal tracking (issue 5): the KPI catalogue, the as-of date and the status rule. -#}
+{#- Shared goal tracking (issue 5): the KPI catalogue (read from the definitions), the as-of date
+    and the status rule. -#}
 
-{#- The KPIs a target may name: kind (count, amount or rate) and what each one counts. Counts and
-    amounts are prorated over the period; rates are not (expected = target). -#}
+{#- The KPI catalogue (definition goal_kpis, the one home of it) as a mapping in reading order:
+    name -> {kind: count, amount or rate; unit; description}. Counts and amounts are prorated
+    over the period; rates are not (expected = target). -#}
 {% macro goal_kpis() -%}
-    {{ return({
-        'mqls': {'kind': 'count', 'description': 'People who became marketing qualified (MQL time in the period).'},
-        'sals': {'kind': 'count', 'description': 'People sales accepted: first sales touch after the MQL (SAL time in the period).'},
-        'sqls': {'kind': 'count', 'description': 'People who became sales qualified (SQL time in the period).'},
-        'opportunities': {'kind': 'count', 'description': 'Live Opportunities created in the period.'},
-        'pipeline_created': {'kind': 'amount', 'description': 'Amount of the live Opportunities created in the period.'},
-        'revenue_won': {'kind': 'amount', 'description': 'Amount of the Opportunities won, by CloseDate in the period.'},
-        'sla_attainment': {'kind': 'rate', 'description': 'Share of the period''s MQLs touched within sla_first_touch_hours (MQLs still inside the window left out).'},
-        'mql_to_sql_rate': {'kind': 'rate', 'description': 'Share of the period''s MQLs that became SQL at or after the MQL, by the as-of date.'}
-    }) }}
+    {%- set catalogue = {} -%}
+    {%- for entry in definition('goal_kpis') -%}
+        {%- do catalogue.update({entry['kpi']: {
+            'kind': entry['kind'], 'unit': entry['unit'], 'description': entry['description']}}) -%}
+    {%- endfor -%}
+    {{ return(catalogue) }}
 {%- endmacro %}
 
 {#- The KPI names as a SQL list: ('mqls', 'sals', ...). With kind, only KPIs of that kind. -#}

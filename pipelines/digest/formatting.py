@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipelines.digest.model import RATE_KPIS, Week
+from pipelines.digest.model import Week, is_rate_kpi
 
 STATUS_LABELS = {"on_track": "on track", "at_risk": "at risk", "behind": "behind"}
 STATUS_EMOJI = {"on_track": "🟢", "at_risk": "🟠", "behind": "🔴"}
@@ -24,14 +24,14 @@ def percent(value: float | None, decimals: int = 0) -> str:
 def kpi_value(kpi: str, value: float | None) -> str:
     """A KPI in its own unit: rates as percentages, money and counts as whole numbers (an
     expected or forecast count too: 7.3 MQLs expected reads as 7)."""
-    if kpi in RATE_KPIS:
+    if is_rate_kpi(kpi):
         return percent(value, 1)
     return number(value)
 
 
 def axis_value(kpi: str, value: float) -> str:
     """A short tick label: 1.5M, 250k, 40%."""
-    if kpi in RATE_KPIS:
+    if is_rate_kpi(kpi):
         return percent(value)
     for size, suffix in ((1e6, "M"), (1e3, "k")):
         if abs(value) >= size:

@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# The KPIs in the order both teams read them: the funnel first, money next, handoff quality last.
-KPI_ORDER = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won",
-             "sla_attainment", "mql_to_sql_rate")
-# Rates are shares (0..1); a week's rate is not the sum of its days, so they have no week total.
-RATE_KPIS = frozenset({"sla_attainment", "mql_to_sql_rate"})
+from pipelines.agreed_definitions import goal_kpis
+
 FUNNEL_STAGES = ("lead", "mql", "sal", "sql", "opportunity", "customer")
 STATUSES = ("on_track", "at_risk", "behind")
+
+
+def kpi_rank(kpi: str) -> tuple[int, str]:
+    """Where a KPI stands in the catalogue's reading order (definition goal_kpis); a KPI the
+    catalogue does not name goes last."""
+    order = [entry.name for entry in goal_kpis()]
+    return (order.index(kpi) if kpi in order else len(order), kpi)
+
+
+def is_rate_kpi(kpi: str) -> bool:
+    """A rate is a share (0..1); a week's rate is not the sum of its days, so it has no week
+    total and reads as a percentage."""
+    return any(entry.name == kpi and entry.is_rate for entry in goal_kpis())
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ from typing import Any
 
 from pipelines.digest.model import (
     FUNNEL_STAGES,
-    KPI_ORDER,
-    RATE_KPIS,
     Burnup,
     BurnupPoint,
     CampaignRoi,
@@ -29,6 +27,8 @@ from pipelines.digest.model import (
     SlaSummary,
     Week,
     WritebackSummary,
+    is_rate_kpi,
+    kpi_rank,
 )
 
 # The rows of fct_goal_progress that are the whole company rather than one region or source.
@@ -99,10 +99,6 @@ def scorecard_as_of(reader: Reader) -> date:
     return _as_date(as_of)
 
 
-def _kpi_rank(kpi: str) -> tuple[int, str]:
-    return (KPI_ORDER.index(kpi) if kpi in KPI_ORDER else len(KPI_ORDER), kpi)
-
-
 def scorecard(reader: Reader, as_of: date, week: Week) -> list[KpiScore]:
     """The scorecard's line per KPI, with the week's own total for the additive KPIs."""
     lines = reader.rows("""
@@ -117,10 +113,10 @@ def scorecard(reader: Reader, as_of: date, week: Week) -> list[KpiScore]:
         where segment_type = ? and date_day between ? and ?
         group by kpi
     """, [OVERALL_SEGMENT_TYPE, week.start, week.end]))
-    scores = [KpiScore(*line, actual_week=None if line[0] in RATE_KPIS
+    scores = [KpiScore(*line, actual_week=None if is_rate_kpi(line[0])
                        else week_totals.get(line[0], 0.0))
               for line in lines]
-    return sorted(scores, key=lambda score: _kpi_rank(score.kpi))
+    return sorted(scores, key=lambda score: kpi_rank(score.kpi))
 
 
 def burnups(reader: Reader, as_of: date) -> list[Burnup]:
@@ -138,7 +134,7 @@ def burnups(reader: Reader, as_of: date) -> list[Burnup]:
     return [Burnup(kpi, month_start, days[-1][4],
                    [BurnupPoint(_as_date(day), actual, expected)
                     for _, day, actual, expected, _ in days])
-            for kpi, days in sorted(by_kpi.items(), key=lambda item: _kpi_rank(item[0]))]
+            for kpi, days in sorted(by_kpi.items(), key=lambda item: kpi_rank(item[0]))]
 
 
 def funnel(reader: Reader, week: Week, as_of: date) -> list[FunnelStage]:

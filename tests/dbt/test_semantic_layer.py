@@ -10,13 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from pipelines.agreed_definitions import goal_kpis
 from sandbox.generator import Truth
 from sandbox.world import World
 from tests.dbt.conftest import DBT, DBT_PROJECT
 
 MF = Path(sys.executable).parent / "mf"
-METRICS = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won",
-           "sla_attainment", "mql_to_sql_rate")
+SEMANTIC_MODELS = DBT_PROJECT / "models" / "semantic" / "_semantic__models.yml"
+METRICS = tuple(kpi.name for kpi in goal_kpis())
 
 
 def _run(project: Path, warehouse: Path, *command: str) -> str:
@@ -25,6 +28,15 @@ def _run(project: Path, warehouse: Path, *command: str) -> str:
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def test_the_goal_metrics_are_the_kpi_catalogue() -> None:
+    """One metric per KPI of the definition goal_kpis, marked goal_kpi and no other: a rate is a
+    ratio metric (a share is not summed over days), a count or an amount a simple one."""
+    metrics = yaml.safe_load(SEMANTIC_MODELS.read_text())["metrics"]
+    marked = {metric["name"]: metric["type"] for metric in metrics
+              if (metric.get("config") or {}).get("meta", {}).get("goal_kpi")}
+    assert marked == {kpi.name: "ratio" if kpi.is_rate else "simple" for kpi in goal_kpis()}
 
 
 def test_metricflow_validates_and_queries(built_warehouse: Path, tmp_path: Path,

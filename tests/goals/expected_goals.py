@@ -1,6 +1,6 @@
 """Goal progress computed by hand, independently of dbt: KPI events from a generator truth file,
-targets from the goal_targets CSV, thresholds from the definitions file, and the arithmetic of
-rule_goal_progress written out in Python."""
+targets from the goal_targets CSV, the KPI catalogue and thresholds from the definitions file, and
+the arithmetic of rule_goal_progress written out in Python."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import yaml
-
+from pipelines.agreed_definitions import checked_definitions, goal_kpis
 from sandbox.generator import Truth
 from tests.dbt.conftest import DBT_PROJECT
 
-RATE_KPIS = ("sla_attainment", "mql_to_sql_rate")
-KPIS = ("mqls", "sals", "sqls", "opportunities", "pipeline_created", "revenue_won", *RATE_KPIS)
+# The catalogue (definition goal_kpis) names the KPIs; how each is counted from the truth is
+# written out in kpi_events (a KPI without it there has no events and fails the comparison).
+KPIS = tuple(kpi.name for kpi in goal_kpis())
+RATE_KPIS = tuple(kpi.name for kpi in goal_kpis() if kpi.is_rate)
 
 
 def _day(value: str | None) -> date | None:
@@ -30,8 +31,7 @@ def as_of_date(truth: Truth) -> date:
 
 
 def thresholds() -> tuple[float, float]:
-    definitions = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"][
-        "samepage_definitions"]
+    definitions = checked_definitions()
     return (float(definitions["goal_on_track_pace"]["value"]),
             float(definitions["goal_at_risk_pace"]["value"]))
 

@@ -25,6 +25,19 @@ definitions as (
                     {%- endif %}
                 {%- endfor %}
                 {%- set value_text = parts | join('; ') %}
+            {%- elif value is sequence and value is not string and value and value[0] is mapping %}
+                {#- a list of records (goal_kpis) as 'mqls (count, people); ...': each record's
+                    first field, then its other fields but the description in brackets #}
+                {%- set parts = [] %}
+                {%- for item in value %}
+                    {%- set first_key = (item.keys() | list)[0] %}
+                    {%- set others = [] %}
+                    {%- for key, field in item.items() if key not in (first_key, 'description') %}
+                        {%- do others.append(field) %}
+                    {%- endfor %}
+                    {%- do parts.append(item[first_key] ~ ' (' ~ others | join(', ') ~ ')') %}
+                {%- endfor %}
+                {%- set value_text = parts | join('; ') %}
             {%- else %}
                 {%- set value_text = definition_text(name) %}
             {%- endif %}

@@ -12,7 +12,7 @@ targets as (
 
 kpi_events as (
 
-    select * from {{ ref('int_goals__kpi_events') }}
+    select * from {{ ref('fct_kpi_events') }}
 
 ),
 
