@@ -10,6 +10,7 @@ subprocess (dbt's start-up included), the as-of moment in SAMEPAGE_AS_OF, after 
 
     .venv/bin/python benchmarks/dbt_build.py                  # 100,000 people
     .venv/bin/python benchmarks/dbt_build.py --people 1000000 # ~70 s and 11 GB to generate
+    .venv/bin/python benchmarks/dbt_build.py --topology hubspot   # HubSpot alone (its CRM too)
 
 Targets (issue 4): full build <= 30 s at 100k people and <= 120 s at 1M; incremental <= 15 %.
 """
@@ -32,7 +33,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from pipelines.defs.dbt import NIGHTLY_BUILD  # noqa: E402
 from sandbox.generator import generate  # noqa: E402
 from sandbox.generator.formats import iso, ms  # noqa: E402
-from sandbox.generator.params import DAY  # noqa: E402
+from sandbox.generator.params import DAY, DEFAULT_TOPOLOGY, TOPOLOGIES  # noqa: E402
 from tests.dbt.raw_loader import load_world  # noqa: E402
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
@@ -71,10 +72,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000, help="people in the world")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--topology", choices=TOPOLOGIES, default=DEFAULT_TOPOLOGY,
+                        help="the generated company's tools; only those sources are enabled")
     parser.add_argument("--days", type=float, default=1.0, help="how far to advance the world")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the warehouse here (default: a temporary directory)")
     args = parser.parse_args()
+    # the nightly of a company running these tools enables only their sources (README)
+    os.environ["SAMEPAGE_SOURCES"] = args.topology.replace("+", ",")
 
     with tempfile.TemporaryDirectory(prefix="samepage-dbt-bench-") as tmp:
         work = args.workdir or Path(tmp)
@@ -83,8 +88,9 @@ def main() -> None:
         warehouse.unlink(missing_ok=True)
 
         started = time.perf_counter()
-        world, truth = generate(args.seed, args.people)
-        print(f"generated {args.people:,} people in {time.perf_counter() - started:.1f} s "
+        world, truth = generate(args.seed, args.people, topology=args.topology)
+        print(f"generated {args.people:,} people ({args.topology}) in "
+              f"{time.perf_counter() - started:.1f} s "
               f"({truth.totals['people']:,} people in the truth)")
         started = time.perf_counter()
         load_world(warehouse, world, "bench-full")
@@ -104,7 +110,7 @@ def main() -> None:
         # advance(world, days) is generate() at a later clock; called directly so that only one
         # world is in memory at a time (11 GB each at 1M people)
         later_clock = iso(ms(clock) + round(args.days * DAY))
-        later, later_truth = generate(args.seed, args.people, later_clock)
+        later, later_truth = generate(args.seed, args.people, later_clock, topology=args.topology)
         started = time.perf_counter()
         received = load_world(warehouse, later, "bench-incremental", incremental=True)
         print(f"landed the {args.days:g}-day delta ({sum(received.values()):,} records) in "
