@@ -1,5 +1,6 @@
 {#- One row per person and campaign touching them: the earliest of their campaign touches in the
-    enabled sources (a CampaignMember on their Lead or Contact) and of the original campaigns their
+    campaign source (campaign_sources: a CampaignMember on their Lead or Contact; HubSpot alone, the
+    UTM campaign or first-conversion form of their contact) and of the original campaigns their
     live records name (HubSpot's hs_analytics_source_data_1), touched when the record was created.
     A touch naming a campaign only by name touches every live campaign of that name. Only live
     person records touch. -#}

@@ -1,6 +1,8 @@
-{#- One row per campaign and attribution model. A person's campaign touches are
-    int_campaign_touches (their campaign memberships and the campaign their first HubSpot contact
-    names, from the enabled sources). Only touches at or before the person's opportunity count
+{#- One row per campaign and attribution model: the campaigns of the campaign source
+    (campaign_sources: Salesforce's Campaigns; in a HubSpot-only stack the UTM campaigns and
+    first-conversion forms its contacts name, with no cost, so no ROI). A person's campaign
+    touches are int_campaign_touches (their campaign memberships and the campaign their records
+    name as their origin). Only touches at or before the person's opportunity count
     (all touches without one). Credit per person: first_touch - 1 to the earliest touch;
     last_touch - 1 to the latest; linear - 1/n to each. Ties (same touch time) go to the campaign
     that started first, then the smaller id. -#}
