@@ -103,9 +103,10 @@ def main() -> None:
         full = dbt(warehouse, work, clock, *NIGHTLY_BUILD)
         print(f"full dbt build: {full:.1f} s")
         print_slowest(work)
-        unit = dbt(warehouse, work, clock, "test", "--select", "test_type:unit")
-        print(f"unit tests (CI, not nightly): {unit:.1f} s; full build + unit tests "
-              f"{full + unit:.1f} s")
+        if args.topology == DEFAULT_TOPOLOGY:  # the unit tests pin the shipped definitions
+            unit = dbt(warehouse, work, clock, "test", "--select", "test_type:unit")
+            print(f"unit tests (CI, not nightly): {unit:.1f} s; full build + unit tests "
+                  f"{full + unit:.1f} s")
 
         # advance(world, days) is generate() at a later clock; called directly so that only one
         # world is in memory at a time (11 GB each at 1M people)
