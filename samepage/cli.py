@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines import settings
@@ -139,7 +140,7 @@ def run_demo(seed: int, scale: int, topology: str = DEFAULT_TOPOLOGY) -> int:
                 print("".join(log_file.read_text().splitlines(keepends=True)[-40:]),
                       file=sys.stderr)
                 return 1
-    _print_summary(warehouse, world_file, dagster_home)
+    _print_summary(warehouse, world_file, dagster_home, sources)
     return 0
 
 
@@ -183,7 +184,8 @@ def _world_text(world: dict[str, int | str]) -> str:
     return ", ".join(f"{key} {value}" for key, value in world.items())
 
 
-def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> None:
+def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path,
+                   sources: Sequence[str] = settings.KNOWN_SOURCES) -> None:
     with connect_duckdb(warehouse, read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -206,13 +208,16 @@ def _print_summary(warehouse: Path, world_file: Path, dagster_home: Path) -> Non
     for html in sorted(settings.digest_directory().glob("*.html"))[-1:]:
         print(f"  weekly digest:      {html}")
     print(f"  sandbox world:      {world_file} (truth: {sandbox_cli.truth_path_for(world_file)})")
-    command = ("" if warehouse == DEFAULT_WAREHOUSE
-               else f"SAMEPAGE_WAREHOUSE={warehouse} ") + ".venv/bin/samepage"
+    # the commands below need the variables the demo ran with, where not the defaults
+    variables = "" if warehouse == DEFAULT_WAREHOUSE else f"SAMEPAGE_WAREHOUSE={warehouse} "
+    if tuple(sources) != settings.KNOWN_SOURCES:
+        variables += f"SAMEPAGE_SOURCES={','.join(sources)} "
+    command = f"{variables}.venv/bin/samepage"
     print(f"  query it:           {command} query \"from marts.dim_people limit 5\"")
     print(f"  try a definition:   {command} what-if mql_score_threshold=60 (a scratch copy; "
           "README: samepage what-if)")
     print("  Dagster UI (runs, assets, lineage):")
-    print(f"    DAGSTER_HOME={dagster_home} .venv/bin/dg dev    (stop it with Ctrl-C)")
+    print(f"    DAGSTER_HOME={dagster_home} {variables}.venv/bin/dg dev    (stop it with Ctrl-C)")
     print("    then open http://127.0.0.1:3000 (to re-run from the UI, start a sandbox with")
     print(f"    `.venv/bin/samepage sandbox --world {_rel(world_file)}` and export what it prints)")
 
