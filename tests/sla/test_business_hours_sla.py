@@ -33,13 +33,16 @@ def world_and_truth() -> tuple[World, Truth]:
 @pytest.fixture(scope="module")
 def handoffs(tmp_path_factory: pytest.TempPathFactory,
              world_and_truth: tuple[World, Truth]) -> dict[str, dict[str, dict]]:
-    """fct_lead_handoffs per sla_clock: a full build with the definitions file (wall_clock),
-    then fct_lead_handoffs and its tests again on a copy with sla_clock business_hours."""
+    """fct_lead_handoffs per sla_clock: built with its parents and their data tests under the
+    definitions file (wall_clock), then again with its tests (unit tests too) on a copy with
+    sla_clock business_hours."""
     world, truth = world_and_truth
     work = tmp_path_factory.mktemp("sla")
     wall = work / "wall_clock.duckdb"
     load_world(wall, world)
-    dbt_invoke(wall, work / "wall", "build", vars={"as_of": truth.clock})
+    dbt_invoke(wall, work / "wall", "build", "--select", "+fct_lead_handoffs",
+               "--exclude", "test_type:unit", "--indirect-selection", "cautious",
+               vars={"as_of": truth.clock})
     business = work / "business_hours.duckdb"
     shutil.copy(wall, business)
     dbt_invoke(business, work / "business", "build", "--select", "fct_lead_handoffs",
