@@ -85,7 +85,7 @@ def definitions() -> dict[str, Any]:
     return {name: entry["value"] for name, entry in project["vars"]["samepage_definitions"].items()}
 
 
-def _seed(name: str) -> list[dict[str, str]]:
+def seed(name: str) -> list[dict[str, str]]:
     with (DBT_PROJECT / "seeds" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -96,7 +96,7 @@ def _instant(text: str) -> datetime:
 
 def owner_zones(world: World, truth: Truth, default_zone: str) -> dict[str, tuple[str, str]]:
     """Per MQL person: (time zone, holiday calendar) of the owner of their Salesforce records."""
-    seeded = {row["owner_email"].strip().lower(): row for row in _seed("owner_time_zones")}
+    seeded = {row["owner_email"].strip().lower(): row for row in seed("owner_time_zones")}
     users = {u["Id"]: u for u in world.salesforce_records("User")}
     record_owner = {r["Id"]: r["OwnerId"] for sobject in ("Lead", "Contact")
                     for r in world.salesforce_records(sobject)}
@@ -130,7 +130,7 @@ def expected_handoffs(world: World, truth: Truth,
     start, end = (time.fromisoformat(text) for text in hours["hours"])
     weekdays = frozenset(ISO_DAYS[day] for day in hours["days"])
     holidays: dict[str, set[date]] = {}
-    for row in _seed("holidays"):
+    for row in seed("holidays"):
         day = date.fromisoformat(row["holiday_on"])
         holidays.setdefault(row["holiday_calendar"], set()).add(day)
     window = values["sla_first_touch_hours"]

@@ -5,7 +5,9 @@ SLA computed in the test from the truth file's times, the owners' time zones and
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -15,7 +17,7 @@ from sandbox.world import World
 from tests.dbt.conftest import dbt_invoke
 from tests.dbt.raw_loader import load_world
 from tests.dbt.truth_check import read_people, record_ids
-from tests.sla.expected_sla import expected_handoffs
+from tests.sla.expected_sla import definitions, expected_handoffs, owner_zones, seed
 
 pytestmark = pytest.mark.slow
 
@@ -91,12 +93,26 @@ def test_business_hours_sla_agrees_with_the_owners_working_hours(
 
 def test_the_world_exercises_every_zone_and_both_clocks_differ(
         handoffs: dict[str, dict[str, dict]], world_and_truth: tuple[World, Truth]) -> None:
-    """The comparison above means something: MQLs of owners in each region, the seed's override
-    and the default zone, and statuses that the clock changes."""
+    """The comparison above means something: MQLs of owners in each region and of the seed's
+    override, windows across a holiday and across a DST change, and statuses the clock changes."""
     world, truth = world_and_truth
     expected = expected_handoffs(world, truth)
     zones = {want.owner_time_zone for want in expected.values()}
     assert {"America/New_York", "America/Chicago", "Europe/Berlin", "Asia/Singapore"} <= zones
+    holidays = {(row["holiday_calendar"], date.fromisoformat(row["holiday_on"]))
+                for row in seed("holidays")}
+    calendars = owner_zones(world, truth, definitions()["default_time_zone"])
+    mql_at = {p["person_id"]: datetime.fromisoformat(p["mql_at"]) for p in truth.people
+              if p["mql_at"]}
+    across_holiday = across_dst = 0
+    for person, want in expected.items():
+        zone, calendar = calendars[person]
+        start = mql_at[person].astimezone(ZoneInfo(zone))
+        due = want.due_at.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        days = {start.date() + timedelta(days=n) for n in range((due.date() - start.date()).days)}
+        across_holiday += any((calendar, day) in holidays for day in days)
+        across_dst += start.utcoffset() != due.utcoffset()
+    assert across_holiday and across_dst
     wall = {p["person_id"]: p["sla_met"] for p in truth.people if p["mql_at"]}
     changed = [person for person, want in expected.items() if want.is_sla_met != wall[person]]
     assert changed
