@@ -1,8 +1,10 @@
 {#- The agreed definitions applied: for each person and stage, the event that reached it first.
     Every rule reads its parameters from the definitions file (definition() macro). Ties (two
     events at the same instant) go to the event kind listed first in `event_priority`, then to
-    the smaller record id, so the evidence is always the same. Only the sources the definitions
-    name for a stage (stage_sources) can reach it; every source's records make the Lead stage.
+    the smaller record id, so the evidence is always the same. Only the source deciding a stage
+    (the first enabled source stage_sources lists for it) can reach it, its lead statuses read
+    through its own definitions (lead_status_definitions()); every source's records make the
+    Lead stage.
     A HubSpot score history that starts after its contact's creation may have lost its oldest
     entries (an import, a migration, a cut history): when its oldest entry is already the first
     crossing, the real crossing was at or before that time, and the MQL says so
