@@ -65,14 +65,15 @@ TRANSLATOR = DagsterDbtTranslator(
 
 
 def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
-    """The project's models as Dagster assets, its tests as checks; built once per manifest."""
-    return _dbt_models(project, project.manifest_path.stat().st_mtime)
+    """The project's models as Dagster assets, its tests as checks; built once per manifest (and
+    warehouse pool: DuckDB's, or none for PostgreSQL)."""
+    return _dbt_models(project, project.manifest_path.stat().st_mtime, warehouse_pool())
 
 
 @functools.cache
-def _dbt_models(project: DbtProject, modified: float) -> dg.AssetsDefinition:
+def _dbt_models(project: DbtProject, modified: float, pool: str | None) -> dg.AssetsDefinition:
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=TRANSLATOR,
-                pool=warehouse_pool())
+                pool=pool)
     def samepage_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         try:  # a nonsense definition fails here, named, not deep inside a model or silently
             checked_definitions()
