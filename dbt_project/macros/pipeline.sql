@@ -23,9 +23,9 @@
 {#- The as-of day's open pipeline per owner and stage equals the open opportunities now (count and
     amount; an opportunity without an amount counts 0). Opportunities changed after the as-of day
     (a run after midnight sees them already) are left out of both sides: they belong to the next
-    day. Returns the owner and stage rows that differ. -#}
+    day. Returns (and logs) the owner and stage rows that differ. -#}
 {% test pipeline_as_of_day_matches_open_opportunities(model, opportunities) %}
-
+{%- set test_sql -%}
 with
 
 as_of_day as (
@@ -90,11 +90,19 @@ compared as (
 
 )
 
-select * from compared
+select
+    {{ row_label_sql([
+        'owner_key', 'stage_name', 'pipeline_open_count', 'opportunities_open_count',
+        'pipeline_open_amount', 'opportunities_open_amount'
+    ]) }} as failing_row,
+    *
+from compared
 where
     pipeline_open_count <> opportunities_open_count
     or pipeline_open_amount <> opportunities_open_amount
-
+{%- endset -%}
+{{ log_failing_rows(test_sql, model.identifier ~ ' as-of day differs from the open opportunities') }}
+{{ test_sql }}
 {% endtest %}
 
 {#- A flow's count and amount on a day (fct_pipeline_daily): the rows of fct_pipeline_changes

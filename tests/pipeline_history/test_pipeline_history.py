@@ -9,6 +9,7 @@ opportunities as they are now."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,9 +169,17 @@ STACKS = {"salesforce": (pm.DEFAULT_TOPOLOGY, _salesforce_opportunities),
           "hubspot": ("hubspot", _hubspot_opportunities)}
 
 
+@dataclass(frozen=True)
+class Built:
+    source: str
+    opportunities: list[Opportunity]
+    as_of: date
+    warehouse: Path
+
+
 @pytest.fixture(scope="module", params=sorted(STACKS))
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          ) -> Iterator[tuple[list[Opportunity], date, Path]]:
+          ) -> Iterator[Built]:
     """The stack's world landed and the pipeline marts built (with their tests) as of its clock,
     with only that stack's source enabled."""
     source = request.param
@@ -192,12 +201,11 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         else:
             os.environ["SAMEPAGE_SOURCES"] = previous
     as_of = _day(truth.clock) - timedelta(days=1)
-    yield read(world), as_of, warehouse
+    yield Built(source, read(world), as_of, warehouse)
 
 
-def test_history_equals_the_stage_history_replayed(
-        built: tuple[list[Opportunity], date, Path]) -> None:
-    opportunities, as_of, warehouse = built
+def test_history_equals_the_stage_history_replayed(built: Built) -> None:
+    opportunities, as_of, warehouse = built.opportunities, built.as_of, built.warehouse
     expected = expected_daily(opportunities, as_of)
     actual = _read_daily(warehouse)
     assert sum(row[2 + 2 * FLOWS.index("won")] for row in expected.values()) > 0
@@ -210,9 +218,8 @@ def test_history_equals_the_stage_history_replayed(
     assert wrong == [], wrong[:5]
 
 
-def test_the_as_of_day_equals_the_open_opportunities_now(
-        built: tuple[list[Opportunity], date, Path]) -> None:
-    opportunities, as_of, warehouse = built
+def test_the_as_of_day_equals_the_open_opportunities_now(built: Built) -> None:
+    opportunities, as_of, warehouse = built.opportunities, built.as_of, built.warehouse
     open_now: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     for opportunity in opportunities:
         if opportunity.is_open_now:
@@ -226,3 +233,26 @@ def test_the_as_of_day_equals_the_open_opportunities_now(
             [as_of]).fetchall()
     assert {stage: (count, round(float(amount), 2)) for stage, count, amount in rows} == {
         stage: (count, round(amount, 2)) for stage, (count, amount) in open_now.items()}
+
+
+def test_the_check_fails_when_the_as_of_day_differs(
+        built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reconciliation (a Dagster asset check through dagster-dbt) can fail: one opportunity
+    fewer in one stage on the as-of day, in a copy of the warehouse, fails it naming the stage."""
+    as_of, warehouse = built.as_of, built.warehouse
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        stage = con.execute(
+            "select min(stage_name) from marts.fct_pipeline_daily "
+            "where date_day = ? and open_count > 0", [as_of]).fetchone()[0]
+        con.execute("update marts.fct_pipeline_daily set open_count = open_count - 1 "
+                    "where date_day = ? and stage_name = ? and open_count > 0 "
+                    "and pipeline_daily_id = (select min(pipeline_daily_id) "
+                    "from marts.fct_pipeline_daily where date_day = ? and stage_name = ? "
+                    "and open_count > 0)", [as_of, stage, as_of, stage])
+    monkeypatch.setenv("SAMEPAGE_SOURCES", built.source)
+    with pytest.raises(AssertionError, match=f"stage_name={stage}"):
+        dbt_invoke(copy, tmp_path, "test", "--select",
+                   "pipeline_as_of_day_matches_open_opportunities",
+                   vars={"as_of": (as_of + timedelta(days=1)).isoformat() + "T00:00:00.000Z"})
