@@ -122,17 +122,24 @@ def expected_accounts(world: World, truth: Truth) -> Expected:
             if domain not in free and domain in domain_account:
                 expected.people[ids] = (domain_account[domain], "email_domain")
 
-    members: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    members: dict[frozenset[str], list[tuple[dict[str, Any], str]]] = defaultdict(list)
     by_ids = {record_ids(person): person for person in truth.people}
-    for ids, (account, _) in expected.people.items():
-        members[account].append(by_ids[ids])
+    for ids, (account, via) in expected.people.items():
+        members[account].append((by_ids[ids], via))
+    names = {key: name for key, _, name, _ in records}
+    domains = {key: domain for key, domain, _, _ in records}
     for account in set(account_of.values()):
-        people = members[account]
+        people = [person for person, _ in members[account]]
         row: dict[str, Any] = {
+            "account_name": names[min(account, key=lambda k: (created[k], k))],
+            "account_domain": domains[next(iter(account))],
+            "record_count": len(account),
+            # the generated worlds carry no explicit links: several records share a domain
+            "is_matched_by_domain": len(account) > 1,
             "people_count": len(people),
             "people_by_email_domain_count": sum(
-                1 for ids, (acc, via) in expected.people.items()
-                if acc == account and via == "email_domain"),
+                1 for _, via in members[account] if via == "email_domain"),
+            "mql_people_count": sum(1 for person in people if person["mql_at"]),
             "salesforce_account_ids": sorted(k.split(":", 1)[1] for k in account
                                              if k.startswith("salesforce_account:")),
             "hubspot_company_ids": sorted(k.split(":", 1)[1] for k in account
@@ -141,6 +148,9 @@ def expected_accounts(world: World, truth: Truth) -> Expected:
         for stage, person_stage in STAGES.items():
             times = [_utc(p[person_stage]) for p in people if p[person_stage]]
             row[stage] = min(times) if times else None
+        row["account_stage"] = ("customer" if row["customer_at"] else
+                                "opportunity" if row["opportunity_at"] else
+                                "engaged" if row["engaged_at"] else "unengaged")
         expected.accounts[account] = row
     return expected
 
