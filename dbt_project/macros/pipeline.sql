@@ -22,24 +22,12 @@
 
 {#- The as-of day's open pipeline per owner and stage equals the open opportunities now (count and
     amount; an opportunity without an amount counts 0). Opportunities changed after the as-of day
-    (a run after midnight sees them already) are left out of both sides: they belong to the next
-    day. Returns (and logs) the owner and stage rows that differ. -#}
-{% test pipeline_as_of_day_matches_open_opportunities(model, opportunities) %}
+    (a run after midnight sees them already) are left out of both sides: from the opportunities
+    now, and their state at the end of the as-of day (from `changes`, fct_pipeline_changes) from
+    the day's totals. Returns (and logs) the owner and stage rows that differ. -#}
+{% test pipeline_as_of_day_matches_open_opportunities(model, opportunities, changes) %}
 {%- set test_sql -%}
 with
-
-as_of_day as (
-
-    select
-        coalesce(owner_user_id, '') as owner_key,
-        stage_name,
-        sum(open_count) as open_count,
-        sum(open_amount) as open_amount
-    from {{ model }}
-    where date_day = {{ goal_as_of_date() }}
-    group by coalesce(owner_user_id, ''), stage_name
-
-),
 
 stage_changes as (
 
@@ -52,6 +40,65 @@ changed_later as (
     select distinct opportunity_id
     from stage_changes
     where {{ to_reporting_date('changed_at') }} > {{ goal_as_of_date() }}
+
+),
+
+as_of_day_totals as (
+
+    select
+        coalesce(owner_user_id, '') as owner_key,
+        stage_name,
+        sum(open_count) as open_count,
+        sum(open_amount) as open_amount
+    from {{ model }}
+    where date_day = {{ goal_as_of_date() }}
+    group by coalesce(owner_user_id, ''), stage_name
+
+),
+
+last_states as (
+
+    select
+        pipeline_changes.opportunity_id,
+        pipeline_changes.owner_user_id,
+        pipeline_changes.stage_name,
+        pipeline_changes.amount,
+        pipeline_changes.is_closed,
+        row_number() over (
+            partition by pipeline_changes.opportunity_id
+            order by pipeline_changes.change_date desc
+        ) as recency
+    from {{ changes }} as pipeline_changes
+    inner join changed_later
+        on pipeline_changes.opportunity_id = changed_later.opportunity_id
+
+),
+
+changed_later_open as (
+
+    select
+        coalesce(owner_user_id, '') as owner_key,
+        stage_name,
+        count(*) as open_count,
+        sum(amount) as open_amount
+    from last_states
+    where recency = 1 and not is_closed
+    group by coalesce(owner_user_id, ''), stage_name
+
+),
+
+as_of_day as (
+
+    select
+        as_of_day_totals.owner_key,
+        as_of_day_totals.stage_name,
+        as_of_day_totals.open_count - coalesce(changed_later_open.open_count, 0) as open_count,
+        as_of_day_totals.open_amount - coalesce(changed_later_open.open_amount, 0) as open_amount
+    from as_of_day_totals
+    left join changed_later_open
+        on
+            as_of_day_totals.owner_key = changed_later_open.owner_key
+            and as_of_day_totals.stage_name = changed_later_open.stage_name
 
 ),
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -256,3 +257,24 @@ def test_the_check_fails_when_the_as_of_day_differs(
         dbt_invoke(copy, tmp_path, "test", "--select",
                    "pipeline_as_of_day_matches_open_opportunities",
                    vars={"as_of": (as_of + timedelta(days=1)).isoformat() + "T00:00:00.000Z"})
+
+
+def test_a_run_after_midnight_leaves_later_changes_to_the_next_day(
+        built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As of noon on the last day an open opportunity changed, the as-of date is the day before:
+    the history stops there (equal to the replay cut at that day), and the as-of-day check still
+    passes although the opportunities now already show that change."""
+    changed_days = []
+    for opportunity in built.opportunities:
+        states = _day_states(opportunity, date.max)
+        changed_days += [day for before, day in pairwise(states) if not states[before].is_closed]
+    assert changed_days, "no open opportunity ever changed"
+    changed_on = max(changed_days)
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(built.warehouse, copy)
+    monkeypatch.setenv("SAMEPAGE_SOURCES", built.source)
+    dbt_invoke(copy, tmp_path, "build", "--select", "fct_pipeline_changes", "fct_pipeline_daily",
+               "--exclude", "test_type:unit",
+               vars={"as_of": f"{changed_on.isoformat()}T12:00:00.000Z"})
+    assert _read_daily(copy) == expected_daily(built.opportunities,
+                                               changed_on - timedelta(days=1))
