@@ -53,22 +53,22 @@ span as (
 
 ),
 
-numbers as (
+-- day offsets 0 .. 32767 (about 90 years; power() makes them doubles on some warehouses)
+offsets as (
 
-    {{ dbt.generate_series(32768) }}
+    select cast(generated_number as {{ dbt.type_int() }}) - 1 as day_offset
+    from ({{ dbt.generate_series(32768) }}) as numbers
 
 ),
 
 days as (
 
     select
-        cast({{ dbt.dateadd('day', 'numbers.generated_number - 1', 'span.first_day') }} as date)
+        cast({{ dbt.dateadd('day', 'offsets.day_offset', 'span.first_day') }} as date)
             as calendar_day
-    from numbers
+    from offsets
     cross join span
-    where
-        numbers.generated_number - 1
-        <= {{ dbt.datediff('span.first_day', 'span.last_day', 'day') }}
+    where offsets.day_offset <= {{ dbt.datediff('span.first_day', 'span.last_day', 'day') }}
 
 ),
 
