@@ -40,16 +40,16 @@ QUARANTINED = [("raw_hubspot.contacts", "record has no primary key"),
 @pytest.fixture(scope="session")
 def built_marts(tmp_path_factory: pytest.TempPathFactory,
                 generated: tuple[World, Truth]) -> Path:
-    """The generated world landed by the real loader, every mart (goals included) built by dbt,
-    and a few quarantined records: for tests of what reads the marts (the digest, the UI)."""
+    """The generated world landed by the real loader, built by dbt as the nightly builds it
+    (seeds, models, the goal snapshot, data tests), and a few quarantined records: for tests of
+    what reads the marts (the digest, the UI, goals, funnel). Tests that change it use a copy."""
     world, truth = generated
     work = tmp_path_factory.mktemp("built-marts")
     warehouse = work / "warehouse.duckdb"
     load_world(warehouse, world)
-    # `run`, not `build`: the dbt tests have their own suite; readers only need the tables.
-    dbt_invoke(warehouse, work, "seed")
-    dbt_invoke(warehouse, work, "run", "--select", "+path:models/marts",
-               vars={"as_of": truth.clock})
+    # one `build` (the snapshot and data tests too), so the goal tests can read it rather than
+    # build the same world again
+    dbt_invoke(warehouse, work, "build", vars={"as_of": truth.clock})
     with duckdb.connect(str(warehouse)) as con:
         con.executemany("insert into raw_meta.quarantine values (?, ?, null, now(), 'test-load')",
                         [list(row) for row in QUARANTINED])
