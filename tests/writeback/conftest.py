@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,11 @@ from pipelines.writeback.fields import WritebackField, writeback_fields
 from sandbox.app import Sandbox
 from sandbox.generator import Truth, generate
 from sandbox.world import World
-from tests.pipelines.conftest import pipeline_env, query  # noqa: F401 - fixture re-exported
+from tests.pipelines.conftest import (  # noqa: F401 - fixture re-exported
+    load_definitions,
+    pipeline_env,
+    query,
+)
 
 SEED, SCALE = 5, 400
 OP = "writeback__crm_fields"
@@ -51,6 +57,37 @@ def deployed(world: World, missing: Iterable[str] = (),
             "nillable": True, "updateable": True, "referenceTo": [], **entry}]}
     return World(clock=world.clock, hubspot=world.hubspot, generator=world.generator,
                  salesforce={**world.salesforce, "describe": describe})
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A fresh org's first nightly in plan mode: the sandbox (nothing written) and warehouse."""
+
+    sandbox: Sandbox
+    warehouse: Path
+    result: dg.ExecuteInProcessResult
+
+    def copy_to(self, warehouse: Path) -> Path:
+        """Start a test from this night: plan mode wrote nothing, so a new sandbox of the same
+        org and a copy of the warehouse are where the next nightly would start."""
+        shutil.copy(self.warehouse, warehouse)
+        return warehouse
+
+
+@pytest.fixture(scope="module")
+def planned(small_world: tuple[World, Truth],
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planned]:
+    """One plan-mode nightly the module's tests share instead of each running its own (a
+    nightly is mostly its dbt build, the same for every test)."""
+    warehouse = tmp_path_factory.mktemp("writeback-planned") / "warehouse.duckdb"
+    with Sandbox(deployed(small_world[0])) as sandbox:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SAMEPAGE_WAREHOUSE", str(warehouse))
+            for name, value in sandbox.environment().items():
+                patch.setenv(name, value)
+            patch.delenv("SAMEPAGE_WRITEBACK", raising=False)  # the default is plan
+            result = run_nightly(load_definitions())
+        yield Planned(sandbox, warehouse, result)
 
 
 def run_nightly(defs: dg.Definitions, *, allow_mass_change: bool = False

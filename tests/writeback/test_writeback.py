@@ -38,8 +38,9 @@ def _log(warehouse, run_id=None):
 
 
 def test_apply_writes_the_agreed_answers_and_the_next_nightly_writes_nothing(
-        small_world, pipeline_env, monkeypatch):
+        small_world, planned, pipeline_env, monkeypatch):
     point_at, warehouse = pipeline_env
+    planned.copy_to(warehouse)
     with Sandbox(deployed(small_world[0])) as sandbox:
         point_at(sandbox)
         monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
@@ -68,22 +69,18 @@ def test_apply_writes_the_agreed_answers_and_the_next_nightly_writes_nothing(
         assert _log(warehouse, second.run_id) == []
 
 
-def test_plan_mode_shows_the_plan_and_sends_no_write(small_world, pipeline_env, monkeypatch):
-    point_at, warehouse = pipeline_env
-    with Sandbox(deployed(small_world[0])) as sandbox:
-        point_at(sandbox)
-        monkeypatch.delenv("SAMEPAGE_WRITEBACK", raising=False)  # the default is plan
-        result = run_nightly(load_definitions())
-        assert result.success
-        meta = materialization(result)
-        assert meta["mode"] == "plan"
-        planned = query(warehouse, "select count(*) from marts.rpt_writeback_plan")[0][0]
-        assert meta["planned_changes"] == planned > 0
-        assert sandbox.write_requests() == []
-        # the tools still show none of the agreed answers
-        assert len(differences(sandbox, warehouse)) >= planned
-        assert query(warehouse, "select count(*) from information_schema.tables "
-                                "where table_name = 'writeback_log'") == [(0,)]
+def test_plan_mode_shows_the_plan_and_sends_no_write(planned):
+    sandbox, warehouse, result = planned.sandbox, planned.warehouse, planned.result
+    assert result.success
+    meta = materialization(result)
+    assert meta["mode"] == "plan"
+    changes = query(warehouse, "select count(*) from marts.rpt_writeback_plan")[0][0]
+    assert meta["planned_changes"] == changes > 0
+    assert sandbox.write_requests() == []
+    # the tools still show none of the agreed answers
+    assert len(differences(sandbox, warehouse)) >= changes
+    assert query(warehouse, "select count(*) from information_schema.tables "
+                            "where table_name = 'writeback_log'") == [(0,)]
 
 
 def _tamper_hubspot_stage(sandbox: Sandbox, value: str) -> list[str]:
@@ -104,8 +101,9 @@ def _hubspot_stages(sandbox: Sandbox) -> dict[str, str | None]:
 
 
 def test_the_guard_holds_a_mass_change_the_override_applies_it_and_revert_undoes_it(
-        small_world, pipeline_env, monkeypatch):
+        small_world, planned, pipeline_env, monkeypatch):
     point_at, warehouse = pipeline_env
+    planned.copy_to(warehouse)
     with Sandbox(deployed(small_world[0])) as sandbox:
         point_at(sandbox)
         monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
@@ -147,17 +145,16 @@ def test_revert_of_a_run_that_wrote_nothing_says_so(pipeline_env, capsys):
 
 
 def test_faults_during_apply_end_as_a_clean_run_with_one_final_status_per_field(
-        small_world, pipeline_env, monkeypatch):
+        small_world, planned, pipeline_env, monkeypatch):
     """429/5xx, dropped connections and Salesforce sessions expiring every second while the
     nightly extracts and writes: the tools end equal to the marts, each planned field has one
     log row, written."""
     point_at, warehouse = pipeline_env
+    planned.copy_to(warehouse)  # the plan to apply under faults
+    changes = query(warehouse, "select count(*) from marts.rpt_writeback_plan")[0][0]
+    assert changes > 0
     with Sandbox(deployed(small_world[0])) as sandbox:
         point_at(sandbox)
-        defs = load_definitions()
-        assert run_nightly(defs).success  # plan mode: the plan to apply under faults
-        planned = query(warehouse, "select count(*) from marts.rpt_writeback_plan")[0][0]
-        assert planned > 0
 
         monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
         sandbox.set_faults(FaultConfig(error_rate=0.15, drop_rate=0.05, seed=3))
@@ -179,22 +176,30 @@ def test_faults_during_apply_end_as_a_clean_run_with_one_final_status_per_field(
         faulted = [r for r in sandbox.requests() if r.status in (0, 429, 500, 503)]
         assert faulted, "the faults were not injected"
         log = _log(warehouse, applied.run_id)
-        assert len(log) == len({row[1:5] for row in log}) == planned
+        assert len(log) == len({row[1:5] for row in log}) == changes
         assert {row[7] for row in log} == {WRITTEN}
         assert differences(sandbox, warehouse) == []
 
 
-def test_missing_salesforce_fields_are_reported_with_their_metadata_and_the_rest_written(
+def test_fields_the_org_lacks_or_refuses_are_reported_and_the_rest_written(
         small_world, pipeline_env, monkeypatch, tmp_path):
+    """An org where two of samepage's Salesforce fields were never deployed and the Lead
+    rejection-reason field is 5 characters long. The missing fields fail `fields_exist` with the
+    metadata to deploy them and are skipped; Salesforce refuses each rejected Lead whole
+    (STRING_TOO_LONG): the refusals are logged with the tool's error and fail
+    `every_write_accepted`, not the run; everything else is written."""
     point_at, warehouse = pipeline_env
     missing = ["Lead.Samepage_SLA_Due_At__c", "Contact.Samepage_SLA_Due_At__c"]
+    short = {"Lead.Samepage_Rejection_Reason__c": 5}
     package = tmp_path / "salesforce-fields"
     monkeypatch.setattr(writeback_defs, "SALESFORCE_PACKAGE_DIR", package)
-    with Sandbox(deployed(small_world[0], missing=missing)) as sandbox:
+    with Sandbox(deployed(small_world[0], missing=missing, lengths=short)) as sandbox:
         point_at(sandbox)
         monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
         result = run_nightly(load_definitions())
         assert result.success
+
+        # the missing fields: reported with an SFDX package that deploys them, and skipped
         fields_exist = checks(result)["fields_exist"]
         assert not fields_exist.passed
         for name in missing:
@@ -207,28 +212,12 @@ def test_missing_salesforce_fields_are_reported_with_their_metadata_and_the_rest
             assert f"<fullName>{field}</fullName>" in xml and "<type>DateTime</type>" in xml
         grants = next((package / "force-app/main/default/permissionsets").iterdir()).read_text()
         assert all(f"<field>{name}</field>" in grants for name in missing)
+        log = _log(warehouse, result.run_id)
+        not_deployed = {tuple(name.split(".")) for name in missing}
+        assert {row[7] for row in log if (row[2], row[4]) in not_deployed} == {"skipped"}
+        assert {(row[2], row[4]) for row in log if row[7] == "skipped"} == not_deployed
 
-        skipped = query(warehouse, "select distinct object_type, field_name, status from "
-                                   "raw_meta.writeback_log order by all")
-        assert [r for r in skipped if r[2] != WRITTEN] == [
-            ("Contact", "Samepage_SLA_Due_At__c", "skipped"),
-            ("Lead", "Samepage_SLA_Due_At__c", "skipped")]
-        assert ("Lead", "Samepage_Stage__c", WRITTEN) in skipped
-        assert differences(sandbox, warehouse) == []  # every field that exists
-
-
-def test_records_a_tool_refuses_are_logged_and_checked_not_fatal(small_world, pipeline_env,
-                                                                  monkeypatch):
-    """An org whose Lead rejection-reason field is 5 characters long: Salesforce refuses each
-    rejected Lead whole (STRING_TOO_LONG); the run succeeds, the other records are written, the
-    refusals are in the log with the tool's error and fail the check every_write_accepted."""
-    point_at, warehouse = pipeline_env
-    short = {"Lead.Samepage_Rejection_Reason__c": 5}
-    with Sandbox(deployed(small_world[0], lengths=short)) as sandbox:
-        point_at(sandbox)
-        monkeypatch.setenv("SAMEPAGE_WRITEBACK", "apply")
-        result = run_nightly(load_definitions())
-        assert result.success
+        # the refused Leads: failed with the tool's error; every other field sent was written
         refused_leads = {r[0] for r in query(
             warehouse, "select record_id from marts.rpt_writeback_plan where object_type = "
                        "'Lead' and field_name = 'Samepage_Rejection_Reason__c' "
@@ -236,11 +225,12 @@ def test_records_a_tool_refuses_are_logged_and_checked_not_fatal(small_world, pi
         assert refused_leads
         accepted = checks(result)["every_write_accepted"]
         assert not accepted.passed and "STRING_TOO_LONG" in accepted.description
-        log = _log(warehouse, result.run_id)
-        failed = {row[3] for row in log if row[7] == "failed"}
-        assert failed == refused_leads
-        assert all("STRING_TOO_LONG" in row[8] for row in log if row[7] == "failed")
-        assert {row[7] for row in log if row[3] not in refused_leads} == {WRITTEN}
-        problems = differences(sandbox, warehouse)
+        sent = [row for row in log if (row[2], row[4]) not in not_deployed]
+        assert {row[3] for row in sent if row[7] == "failed"} == refused_leads
+        assert all("STRING_TOO_LONG" in row[8] for row in sent if row[7] == "failed")
+        assert {row[7] for row in sent if row[3] not in refused_leads} == {WRITTEN}
+        assert ("Lead", "Samepage_Stage__c") in {(row[2], row[4]) for row in sent
+                                                 if row[7] == WRITTEN}
+        problems = differences(sandbox, warehouse)  # fields that exist, read back
         # what is not written is on the refused Leads only (the id is the key's third part)
         assert problems and all(p.split("'")[5] in refused_leads for p in problems)
