@@ -1,23 +1,31 @@
-{#- Pipeline history (issue 15): the day spine it is spread over, and the reconciliation of its
+{#- Pipeline history (issue 15): the days a change holds over, and the reconciliation of its
     as-of day with the opportunities as they are now. -#}
 
-{#- One row per day (`date_day`) from first_day to last_day, both included: SQL expressions, e.g.
-    scalar subqueries. -#}
-{% macro pipeline_day_spine(first_day, last_day) -%}
-    {{ return(adapter.dispatch('pipeline_day_spine', 'samepage')(first_day, last_day)) }}
+{#- Each day from first_day to last_day (SQL date expressions of the row), both included, one
+    row per day: a set-returning expression for a select list, giving a date. -#}
+{% macro pipeline_each_day(first_day, last_day) -%}
+    {{ return(adapter.dispatch('pipeline_each_day', 'samepage')(first_day, last_day)) }}
 {%- endmacro %}
 
-{% macro default__pipeline_day_spine(first_day, last_day) -%}
-    select cast(day_start as date) as date_day
-    from generate_series(
+{% macro default__pipeline_each_day(first_day, last_day) -%}
+    cast(generate_series(
         cast(({{ first_day }}) as {{ dbt.type_timestamp() }}),
         cast(({{ last_day }}) as {{ dbt.type_timestamp() }}),
         interval '1 day'
-    ) as days (day_start)
+    ) as date)
 {%- endmacro %}
 
-{% macro spark__pipeline_day_spine(first_day, last_day) -%}
-    select explode(sequence(cast(({{ first_day }}) as date), cast(({{ last_day }}) as date), interval 1 day)) as date_day
+{#- DuckDB's generate_series gives a list: unnested into rows. -#}
+{% macro duckdb__pipeline_each_day(first_day, last_day) -%}
+    cast(unnest(generate_series(
+        cast(({{ first_day }}) as {{ dbt.type_timestamp() }}),
+        cast(({{ last_day }}) as {{ dbt.type_timestamp() }}),
+        interval '1 day'
+    )) as date)
+{%- endmacro %}
+
+{% macro spark__pipeline_each_day(first_day, last_day) -%}
+    explode(sequence(cast(({{ first_day }}) as date), cast(({{ last_day }}) as date), interval 1 day))
 {%- endmacro %}
 
 {#- The as-of day's open pipeline per owner and stage equals the open opportunities now (count and

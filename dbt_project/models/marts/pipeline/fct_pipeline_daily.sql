@@ -2,9 +2,9 @@
     the opportunities' histories through the as-of date (rule_pipeline_daily): open count and
     amount at the end of the day, and the day's created / advanced / slipped / reopened / won /
     lost counts and amounts. Built from the change days only: each owner and stage's open totals
-    are running sums of the day's entries and exits, carried over the days until the next change
-    by one range join with the day spine, so the work grows with the changes and the open rows,
-    not with days x opportunities. -#}
+    are running sums of the day's entries and exits, each spread over the days it holds (until
+    the next change) by a set-returning day series, so the work grows with the changes and the
+    open rows, not with days x opportunities (a range join with a day spine was 5x slower). -#}
 with
 
 changes as (
@@ -123,49 +123,50 @@ running_totals as (
             order by date_day rows between unbounded preceding and current row
         ) as open_amount,
         coalesce(
-            lead(date_day) over (partition by owner_user_id, stage_name order by date_day),
-            {{ dbt.dateadd('day', 1, goal_as_of_date()) }}
-        ) as next_change_date
+            cast({{ dbt.dateadd(
+                'day', -1,
+                'lead(date_day) over (partition by owner_user_id, stage_name order by date_day)'
+            ) }} as date),
+            {{ goal_as_of_date() }}
+        ) as last_day_held
     from change_days
 
 ),
 
-days as (
+held_days as (
 
-    {{ pipeline_day_spine(
-        'select min(date_day) from change_days', goal_as_of_date()
-    ) }}
+    -- a change day's totals hold until the next change; a stage left empty shows only its day
+    select
+        *,
+        {{ pipeline_each_day(
+            'date_day', 'case when open_count > 0 then last_day_held else date_day end'
+        ) }} as held_day
+    from running_totals
 
 ),
 
 spread as (
 
-    -- a change day's totals hold until the next change; a stage left empty shows only its day
     select
-        days.date_day,
-        running_totals.owner_user_id,
-        running_totals.stage_name,
-        running_totals.open_count,
-        running_totals.open_amount,
-        days.date_day = running_totals.date_day as is_change_day,
-        running_totals.created_count,
-        running_totals.created_amount,
-        running_totals.advanced_count,
-        running_totals.advanced_amount,
-        running_totals.slipped_count,
-        running_totals.slipped_amount,
-        running_totals.reopened_count,
-        running_totals.reopened_amount,
-        running_totals.won_count,
-        running_totals.won_amount,
-        running_totals.lost_count,
-        running_totals.lost_amount
-    from running_totals
-    inner join days
-        on
-            running_totals.date_day <= days.date_day
-            and running_totals.next_change_date > days.date_day
-            and (running_totals.open_count > 0 or running_totals.date_day = days.date_day)
+        held_days.held_day as date_day,
+        held_days.owner_user_id,
+        held_days.stage_name,
+        held_days.open_count,
+        held_days.open_amount,
+        held_days.held_day = held_days.date_day as is_change_day,
+        held_days.created_count,
+        held_days.created_amount,
+        held_days.advanced_count,
+        held_days.advanced_amount,
+        held_days.slipped_count,
+        held_days.slipped_amount,
+        held_days.reopened_count,
+        held_days.reopened_amount,
+        held_days.won_count,
+        held_days.won_amount,
+        held_days.lost_count,
+        held_days.lost_amount
+    from held_days
 
 ),
 
