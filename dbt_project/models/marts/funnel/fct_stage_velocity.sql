@@ -178,8 +178,9 @@ final as (
         ] -%}
             cast(segment_counts.{{ count }} as {{ dbt.type_bigint() }}) as {{ count }},
         {% endfor -%}
-        {{ safe_divide('segment_counts.people_converted', 'segment_counts.people_with_chance') }}
-            as conversion_rate,
+        cast({{ safe_divide(
+            'segment_counts.people_converted', 'segment_counts.people_with_chance'
+        ) }} as {{ dbt.type_numeric() }}) as conversion_rate,
         cast(percentiles.days_median as {{ dbt.type_numeric() }}) as days_median,
         cast(percentiles.days_p75 as {{ dbt.type_numeric() }}) as days_p75,
         cast(percentiles.days_p90 as {{ dbt.type_numeric() }}) as days_p90,
