@@ -15,7 +15,7 @@ from tests.dbt.conftest import DBT, DBT_PROJECT
 
 CONTRACTS = ("person_records", "record_merges", "lifecycle_evidence", "sales_touches",
              "opportunities", "opportunity_people", "campaigns", "campaign_touches",
-             "opportunity_stage_changes")
+             "opportunity_stage_changes", "account_records", "account_people")
 
 
 def _parse(work: Path, sources: str | None) -> subprocess.CompletedProcess:
