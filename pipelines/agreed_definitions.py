@@ -93,6 +93,7 @@ class GoalKpi:
     kind: str  # count, amount or rate
     unit: str  # people, opportunities, currency or share
     description: str
+    stage: str | None = None  # the agreed stage it counts reaching: the funnel forecast's
 
     @property
     def is_rate(self) -> bool:
@@ -104,7 +105,8 @@ def goal_kpis(definitions: Definitions | None = None) -> tuple[GoalKpi, ...]:
     """The KPI catalogue in reading order, from the checked definitions (the file's by default)."""
     if definitions is None:
         return _goal_kpis_in_file()
-    return tuple(GoalKpi(entry["kpi"], entry["kind"], entry["unit"], entry["description"])
+    return tuple(GoalKpi(entry["kpi"], entry["kind"], entry["unit"], entry["description"],
+                         entry.get("stage"))
                  for entry in definitions["goal_kpis"]["value"])
 
 

@@ -2,13 +2,15 @@
     and the status rule. -#}
 
 {#- The KPI catalogue (definition goal_kpis, the one home of it) as a mapping in reading order:
-    name -> {kind: count, amount or rate; unit; description}. Counts and amounts are prorated
+    name -> {kind: count, amount or rate; unit; stage (the agreed stage it counts reaching, or
+    none); description}. Counts and amounts are prorated
     over the period; rates are not (expected = target). -#}
 {% macro goal_kpis() -%}
     {%- set catalogue = {} -%}
     {%- for entry in definition('goal_kpis') -%}
         {%- do catalogue.update({entry['kpi']: {
-            'kind': entry['kind'], 'unit': entry['unit'], 'description': entry['description']}}) -%}
+            'kind': entry['kind'], 'unit': entry['unit'], 'stage': entry.get('stage'),
+            'description': entry['description']}}) -%}
     {%- endfor -%}
     {{ return(catalogue) }}
 {%- endmacro %}

@@ -25,8 +25,9 @@ DIGEST_KEY = dg.AssetKey([DIGEST_GROUP, "weekly_digest"])
     deps=[key for table, key in MART_ASSETS.items() if table in MARTS_READ],
     group_name=DIGEST_GROUP,
     kinds={"markdown", "html"},
-    description="The week for sales and marketing: KPIs vs goals, handoff SLA, rejected MQLs, "
-                "campaign ROI, definition drift and data quality, as Markdown and HTML "
+    description="The week for sales and marketing: KPIs vs goals, velocity between stages, "
+                "MQL cohorts, handoff SLA, rejected MQLs, campaign ROI, definition drift and "
+                "data quality, as Markdown and HTML "
                 "(SAMEPAGE_DIGEST_DIR), posted to Slack when SLACK_WEBHOOK_URL is set.",
     pool=warehouse_pool(),  # opens the DuckDB file: one step at a time (pipelines/settings.py)
 )

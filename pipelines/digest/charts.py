@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from pipelines.digest.formatting import axis_value, conversion, kpi_value, stage_name
-from pipelines.digest.model import Burnup, FunnelStage
+from pipelines.digest.formatting import axis_value, conversion, kpi_value, percent, stage_name
+from pipelines.digest.model import Burnup, CohortChart, FunnelStage
 
 ACTUAL = "#2563eb"
 EXPECTED = "#9ca3af"
@@ -18,6 +18,8 @@ AXIS = "#d1d5db"
 TEXT = "#374151"
 FUNNEL_WEEK = "#2563eb"
 FUNNEL_FOUR_WEEKS = "#bfdbfe"
+# cohorts from oldest (light) to newest (dark)
+COHORT_SHADES = ("#bfdbfe", "#93c5fd", "#60a5fa", "#3b82f6", "#2563eb", "#1e3a8a")
 FONT = "font-family='system-ui, sans-serif' font-size='11'"
 
 
@@ -142,5 +144,45 @@ def funnel_legend() -> str:
                                        (FUNNEL_FOUR_WEEKS, "last 4 weeks"))):
         parts.append(f"<rect x='{i * 130}' y='4' width='22' height='12' rx='2' fill='{color}'/>")
         parts.append(_text(i * 130 + 28, 14, text))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def cohort_svg(chart: CohortChart, width: int = 520, height: int = 240) -> str:
+    """One line per MQL month: the share who reached the stage within each window, drawn only
+    through the windows the cohort has lived through."""
+    left, right, top, bottom = 46, 70, 28, 26
+    rates = [rate for row in chart.rows for rate in row.reach_rates if rate is not None]
+    ticks = nice_ticks(max([*rates, 0.0]))
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(chart.windows) - 1, 1)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / ticks[-1])
+
+    parts = [f"<svg class='chart cohorts' xmlns='http://www.w3.org/2000/svg' width='{width}' "
+             f"height='{height}' viewBox='0 0 {width} {height}' role='img' "
+             f"aria-label='MQL cohorts reaching {escape(stage_name(chart.stage))}'>",
+             _text(left, 16, f"MQL cohorts reaching {stage_name(chart.stage)}",
+                   extra="font-weight='600' font-size='13'")]
+    for tick in ticks:
+        parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(tick):.1f}' "
+                     f"y2='{y(tick):.1f}' stroke='{AXIS}' stroke-width='1'/>")
+        parts.append(_text(left - 6, y(tick) + 4, percent(tick), anchor="end"))
+    for i, window in enumerate(chart.windows):
+        label = "to date" if window == "ever" else window.removeprefix("within_").replace(
+            "_days", " d")
+        parts.append(_text(left + i * step, height - 8, label, anchor="middle"))
+    shades = COHORT_SHADES[-len(chart.rows):] if chart.rows else ()
+    for row, color in zip(chart.rows, shades, strict=False):
+        points = [(left + i * step, y(rate)) for i, rate in enumerate(row.reach_rates)
+                  if rate is not None]
+        if not points:
+            continue
+        parts.append(_polyline(points, color))
+        last_x, last_y = points[-1]
+        parts.append(f"<circle cx='{last_x:.1f}' cy='{last_y:.1f}' r='3' fill='{color}'/>")
+        parts.append(_text(width - right + 6, last_y + 4, row.cohort_month.strftime("%b %Y"),
+                           fill=color))
     parts.append("</svg>")
     return "".join(parts)

@@ -59,6 +59,7 @@ class KpiScore:
     forecast_month_end: float | None
     status: str
     actual_week: float | None  # None for rates
+    forecast_method: str = "run_rate"  # or funnel (goal_forecast_method)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,45 @@ class NightlyRun:
 
 
 @dataclass(frozen=True)
+class Velocity:
+    """One step of the funnel's speed (fct_stage_velocity, company-wide, by week of the earlier
+    stage): the latest week whose people all had the full chance to convert
+    (velocity_censoring_days), its median days, and the average median of the 4 weeks before."""
+
+    from_stage: str
+    to_stage: str
+    week_start: date | None
+    median_days: float | None
+    four_week_average: float | None
+    conversion_rate: float | None
+
+    @property
+    def trend_days(self) -> float | None:
+        """Median minus the 4-week average: below 0 is faster."""
+        if self.median_days is None or self.four_week_average is None:
+            return None
+        return self.median_days - self.four_week_average
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    cohort_month: date
+    cohort_size: int
+    # reach rate per window of CohortChart.windows; None while the window is not complete
+    reach_rates: list[float | None]
+
+
+@dataclass(frozen=True)
+class CohortChart:
+    """The MQL cohorts of recent months (fct_funnel_cohorts): the share of each month's MQLs who
+    reached ``stage`` within each window of their MQL."""
+
+    stage: str
+    windows: list[str]
+    rows: list[CohortRow]
+
+
+@dataclass(frozen=True)
 class Digest:
     week: Week
     as_of: date
@@ -189,6 +229,8 @@ class Digest:
     quarantine: list[QuarantineRow]
     nightly: NightlyRun | None = None
     writeback: WritebackSummary | None = None
+    velocity: tuple[Velocity, ...] = ()
+    cohorts: CohortChart | None = None
 
     def status_counts(self) -> dict[str, int]:
         return {status: sum(score.status == status for score in self.scorecard)

@@ -17,6 +17,8 @@ from pipelines.digest.model import (
     Burnup,
     BurnupPoint,
     CampaignRoi,
+    CohortChart,
+    CohortRow,
     CountRow,
     Digest,
     DriftSummary,
@@ -25,6 +27,7 @@ from pipelines.digest.model import (
     OwnerSla,
     QuarantineRow,
     SlaSummary,
+    Velocity,
     Week,
     WritebackSummary,
     is_rate_kpi,
@@ -38,9 +41,12 @@ ATTRIBUTION_MODEL = "linear"
 TOP_CAMPAIGNS = 5
 TOP_OWNERS = 5
 TOP_DRIFT_REASONS = 5
+# The cohort chart: how many MQL months back, and which later stage it follows.
+COHORT_MONTHS = 6
+COHORT_STAGE = "sql"
 MARTS_READ = ("dim_people", "fct_lifecycle_events", "fct_lead_handoffs", "fct_campaign_performance",
               "rpt_definition_drift", "fct_goal_progress", "rpt_goal_scorecard",
-              "rpt_writeback_plan")
+              "rpt_writeback_plan", "fct_stage_velocity", "fct_funnel_cohorts")
 
 
 class Reader:
@@ -89,6 +95,8 @@ def load_digest(reader: Reader) -> Digest:
         drift=drift(reader),
         quarantine=quarantine(reader, week),
         writeback=writeback(reader, week),
+        velocity=velocity(reader),
+        cohorts=cohort_chart(reader, as_of),
     )
 
 
@@ -103,7 +111,7 @@ def scorecard(reader: Reader, as_of: date, week: Week) -> list[KpiScore]:
     """The scorecard's line per KPI, with the week's own total for the additive KPIs."""
     lines = reader.rows("""
         select kpi, kpi_description, month_target, actual_mtd, expected_mtd, attainment_mtd,
-               pace_mtd, forecast_month_end, status
+               pace_mtd, forecast_month_end, status, forecast_method
         from marts.rpt_goal_scorecard
         where as_of_date = ?
     """, [as_of])
@@ -113,10 +121,74 @@ def scorecard(reader: Reader, as_of: date, week: Week) -> list[KpiScore]:
         where segment_type = ? and date_day between ? and ?
         group by kpi
     """, [OVERALL_SEGMENT_TYPE, week.start, week.end]))
-    scores = [KpiScore(*line, actual_week=None if is_rate_kpi(line[0])
-                       else week_totals.get(line[0], 0.0))
+    scores = [KpiScore(*line[:-1], actual_week=None if is_rate_kpi(line[0])
+                       else week_totals.get(line[0], 0.0), forecast_method=line[-1])
               for line in lines]
     return sorted(scores, key=lambda score: kpi_rank(score.kpi))
+
+
+def velocity(reader: Reader) -> tuple[Velocity, ...]:
+    """Each step from MQL on: the latest week of fct_stage_velocity whose entrants all had the
+    chance to convert and some converted, against the average median of the 4 weeks before it.
+    Younger weeks have no median yet (a conversion can still come), so the latest measured week
+    trails the digest's week by velocity_censoring_days."""
+    rows = reader.rows("""
+        select pair_order, from_stage, to_stage, period_start, people_entered, people_with_chance,
+               conversion_rate, days_median
+        from marts.fct_stage_velocity
+        where period_grain = 'week' and segment_type = 'all'
+        order by pair_order, period_start
+    """)
+    steps = []
+    for _, from_stage, to_stage in sorted({row[:3] for row in rows}):
+        if from_stage not in FUNNEL_STAGES[1:]:
+            continue  # MQL to SQL to won: the steps sales and marketing hand over
+        weeks = {_as_date(row[3]): row for row in rows if row[1:3] == (from_stage, to_stage)}
+        measured = [start for start, row in weeks.items()
+                    if row[4] and row[5] == row[4] and row[7] is not None]
+        if not measured:
+            steps.append(Velocity(from_stage, to_stage, None, None, None, None))
+            continue
+        latest = max(measured)
+        before = [weeks[latest - timedelta(weeks=n)][7] for n in range(1, 5)
+                  if latest - timedelta(weeks=n) in weeks]
+        medians = [median for median in before if median is not None]
+        steps.append(Velocity(from_stage, to_stage, latest, weeks[latest][7],
+                              sum(medians) / len(medians) if medians else None,
+                              weeks[latest][6]))
+    return tuple(steps)
+
+
+def cohort_chart(reader: Reader, as_of: date) -> CohortChart:
+    """The last COHORT_MONTHS MQL cohorts (company-wide) and their reach rate of COHORT_STAGE by
+    window; a window a cohort has not lived through yet has no rate, "ever" is the rate to date."""
+    first_month = as_of.replace(day=1)
+    for _ in range(COHORT_MONTHS - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    rows = reader.rows(f"""
+        select cohort_month, window_name, window_days, cohort_size, is_window_complete,
+               reached_{COHORT_STAGE}
+        from marts.fct_funnel_cohorts
+        where cohort_type = 'mql' and segment_type = 'all' and cohort_month >= ?
+        order by cohort_month, window_days nulls last
+    """, [first_month])
+    windows = list(dict.fromkeys(row[1] for row in sorted(
+        rows, key=lambda row: (row[2] is None, row[2] or 0))))
+    by_month: dict[date, dict[str, tuple[Any, ...]]] = {}
+    for row in rows:
+        by_month.setdefault(_as_date(row[0]), {})[row[1]] = row
+    return CohortChart(COHORT_STAGE, windows, [
+        CohortRow(month, int(next(iter(cells.values()))[3]),
+                  [_reach_rate(cells.get(window)) for window in windows])
+        for month, cells in sorted(by_month.items())])
+
+
+def _reach_rate(cell: tuple[Any, ...] | None) -> float | None:
+    """reached / cohort size of one window, None while the window is not lived through (ever,
+    without days, is the rate to date)."""
+    if cell is None or cell[5] is None or not cell[3] or not (cell[4] or cell[2] is None):
+        return None
+    return cell[5] / cell[3]
 
 
 def burnups(reader: Reader, as_of: date) -> list[Burnup]:

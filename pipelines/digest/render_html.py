@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterator
 from html import escape
 
-from pipelines.digest.charts import burnup_legend, burnup_svg, funnel_legend, funnel_svg
+from pipelines.digest.charts import (
+    burnup_legend,
+    burnup_svg,
+    cohort_svg,
+    funnel_legend,
+    funnel_svg,
+)
 from pipelines.digest.formatting import STATUS_EMOJI, STATUS_LABELS
 from pipelines.digest.model import Digest
 
@@ -37,7 +43,8 @@ NUMERIC = " class='num'"
 
 def render_html(digest: Digest, markdown: str) -> str:
     """The page for ``digest``, whose Markdown rendering is ``markdown``."""
-    charts = {"KPIs vs goals": _burnups(digest), "Funnel": _funnel(digest)}
+    charts = {"KPIs vs goals": _burnups(digest), "Funnel": _funnel(digest),
+              "MQL cohorts": _cohorts(digest)}
     parts = []
     for section in _sections(markdown.splitlines()):
         parts += [_block_html(block) for block in _blocks(section)]
@@ -60,6 +67,12 @@ def _burnups(digest: Digest) -> str:
 
 def _funnel(digest: Digest) -> str:
     return f"<div>{funnel_legend()}</div><div class='charts'>{funnel_svg(digest.funnel)}</div>"
+
+
+def _cohorts(digest: Digest) -> str:
+    if digest.cohorts is None or not digest.cohorts.rows:
+        return ""
+    return f"<div class='charts'>{cohort_svg(digest.cohorts)}</div>"
 
 
 def _sections(lines: list[str]) -> Iterator[list[str]]:

@@ -77,8 +77,12 @@ def render_markdown(digest: Digest) -> str:
                [[f"`{s.kpi}`", kpi_value(s.kpi, s.actual_week) if s.actual_week is not None
                  else DASH, kpi_value(s.kpi, s.actual_mtd), kpi_value(s.kpi, s.expected_mtd),
                  kpi_value(s.kpi, s.month_target), percent(s.attainment_mtd),
-                 kpi_value(s.kpi, s.forecast_month_end), status_text(s.status)]
+                 kpi_value(s.kpi, s.forecast_month_end)
+                 + (" (funnel)" if s.forecast_method == "funnel" else ""), status_text(s.status)]
                 for s in digest.scorecard]),
+        "",
+        "Forecast: the run rate to the month end, or with (funnel) the month to date plus what "
+        "the open funnel is expected to add at the measured velocity (`goal_forecast_method`).",
         "",
         "## Funnel (people reaching each agreed stage)",
         "",
@@ -92,6 +96,8 @@ def render_markdown(digest: Digest) -> str:
         "divide: people also reach a stage without the one before (an SQL by conversion without "
         "a SAL).",
         "",
+        *_velocity_lines(digest),
+        *_cohort_lines(digest),
         "## Handoff SLA",
         "",
         sla_line("This week", digest.sla_week),
@@ -145,6 +151,48 @@ def render_markdown(digest: Digest) -> str:
     else:
         lines.append("- No quarantined records in `raw_meta.quarantine`.")
     return "\n".join(lines) + "\n"
+
+
+def _velocity_lines(digest: Digest) -> list[str]:
+    if not digest.velocity:
+        return []
+    rows = [[f"{stage_name(v.from_stage)} → {stage_name(v.to_stage)}",
+             v.week_start.isoformat() if v.week_start else DASH, number(v.median_days, 1),
+             number(v.four_week_average, 1), _trend(v.trend_days), percent(v.conversion_rate)]
+            for v in digest.velocity]
+    return ["## Velocity (median days from one agreed stage to the next)", "",
+            *table(["Step", "Week entered", "Median days", "4 weeks before", "Trend",
+                    "Converted"], rows), "",
+            "Each step's latest week whose people all had the full chance to convert "
+            "(`velocity_censoring_days` in `marts.dim_definitions`), by the week they entered "
+            "the earlier stage, against the average of the 4 weeks before it "
+            "(`marts.fct_stage_velocity`).", ""]
+
+
+def _trend(days: float | None) -> str:
+    if days is None:
+        return DASH
+    if abs(days) < 0.05:
+        return "same"
+    return f"{abs(days):,.1f} d {'faster' if days < 0 else 'slower'}"
+
+
+def _cohort_lines(digest: Digest) -> list[str]:
+    chart = digest.cohorts
+    if chart is None or not chart.rows:
+        return []
+    headers = ["MQL month", "MQLs", *(_window_label(w) for w in chart.windows)]
+    rows = [[row.cohort_month.strftime("%Y-%m"), row.cohort_size,
+             *(percent(rate) for rate in row.reach_rates)] for row in chart.rows]
+    return [f"## MQL cohorts reaching {stage_name(chart.stage)}", "", *table(headers, rows), "",
+            f"Share of each month's MQLs who reached {stage_name(chart.stage)} within so many "
+            "days of their MQL (`marts.fct_funnel_cohorts`); a window the cohort has not lived "
+            f"through yet shows {DASH}, so a young cohort does not read as a poor one.", ""]
+
+
+def _window_label(window: str) -> str:
+    """within_30_days -> 30 days; ever -> to date."""
+    return "to date" if window == "ever" else window.removeprefix("within_").replace("_", " ")
 
 
 def _writeback_lines(digest: Digest) -> list[str]:

@@ -8,11 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
 
-from pipelines.agreed_definitions import goal_kpis
+from pipelines.agreed_definitions import checked_definitions, goal_kpis
 from sandbox.generator import Truth
 from sandbox.world import World
 from tests.dbt.conftest import DBT, DBT_PROJECT
@@ -20,6 +22,7 @@ from tests.dbt.conftest import DBT, DBT_PROJECT
 MF = Path(sys.executable).parent / "mf"
 SEMANTIC_MODELS = DBT_PROJECT / "models" / "semantic" / "_semantic__models.yml"
 METRICS = tuple(kpi.name for kpi in goal_kpis())
+STAGES = ("lead", "mql", "sal", "sql", "opportunity", "customer")
 
 
 def _run(project: Path, warehouse: Path, *command: str) -> str:
@@ -72,3 +75,32 @@ def test_metricflow_validates_and_queries(built_warehouse: Path, tmp_path: Path,
 
     monthly = _mf("query", "--metrics", "mqls", "--group-by", "metric_time__month")
     assert "metric_time__month" in monthly
+
+    # velocity per step, over every month: the truth's people who had the chance to convert
+    steps = tmp_path / "velocity.csv"
+    _mf("query", "--metrics", "stage_conversion_rate,mean_days_to_next_stage", "--group-by",
+        "velocity_step__from_stage", "--csv", str(steps))
+    with steps.open() as f:
+        velocity = {row["velocity_step__from_stage"]: row for row in csv.DictReader(f)}
+    assert set(velocity) == set(STAGES[:-1])
+    for before, after in pairwise(STAGES):
+        rate, mean_days = _velocity(truth, before, after)
+        assert abs(float(velocity[before]["stage_conversion_rate"]) - rate) < 1e-6, before
+        assert abs(float(velocity[before]["mean_days_to_next_stage"]) - mean_days) < 1e-4, before
+
+
+def _at(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _velocity(truth: Truth, before: str, after: str) -> tuple[float, float]:
+    """Conversion rate and mean days of one step over all the truth's people (rule_stage_velocity:
+    the chance is velocity_censoring_days, counted from the earlier stage)."""
+    clock = _at(truth.clock)
+    censoring = timedelta(days=checked_definitions()["velocity_censoring_days"]["value"])
+    starts = [(_at(p[f"{before}_at"]), _at(p[f"{after}_at"])) for p in truth.people]
+    chance = [(start, end) for start, end in starts
+              if start is not None and start <= clock - censoring]
+    days = [(end - start).total_seconds() / 86400 for start, end in chance
+            if end is not None and start <= end <= start + censoring]
+    return len(days) / len(chance), sum(days) / len(days)

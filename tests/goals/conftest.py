@@ -9,24 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.generator import Truth
-from sandbox.world import World
-from tests.dbt.conftest import DBT, DBT_PROJECT, dbt_invoke
-from tests.dbt.raw_loader import load_world
+from tests.dbt.conftest import DBT, DBT_PROJECT
 
 
 @pytest.fixture(scope="session")
-def goal_warehouse(tmp_path_factory: pytest.TempPathFactory,
-                   generated: tuple[World, Truth]) -> Path:
-    """The world landed through the real loader and a full `dbt build` (seeds, models, snapshot
-    and tests) as of the world's clock. Tests that change it work on a copy. The shared test world
-    (seed 7, ~1,500 people) is small, and its late records change its June."""
-    world, truth = generated
-    work = tmp_path_factory.mktemp("goals")
-    warehouse = work / "warehouse.duckdb"
-    load_world(warehouse, world)
-    dbt_invoke(warehouse, work, "build", vars={"as_of": truth.clock})
-    return warehouse
+def goal_warehouse(built_marts: Path) -> Path:
+    """The shared test world (seed 7, ~1,500 people) landed through the real loader and a full
+    `dbt build` (seeds, models, snapshot and tests) as of the world's clock: the session's
+    built_marts, which is that build. Tests that change it work on a copy. The world is small,
+    and its late records change its June."""
+    return built_marts
 
 
 def dbt_run_in(project: Path, warehouse: Path, work: Path,
