@@ -35,8 +35,8 @@ def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def _reporting_day(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(definitions()["reporting_timezone"])).date()
+def _reporting_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
 
 
 def _next_month(day: date) -> date:
@@ -65,9 +65,10 @@ def _segments(source: str) -> tuple[tuple[str, str], ...]:
 def expected_cohorts(truth: Truth, segments: dict[str, str]) -> dict[tuple, dict[str, Any]]:
     """fct_funnel_cohorts by hand: key (cohort_type, cohort_month, segment_type, segment,
     window_name) -> the row's values."""
-    windows = definitions()["cohort_windows_days"]
+    agreed = definitions()
+    windows, zone = agreed["cohort_windows_days"], ZoneInfo(agreed["reporting_timezone"])
     as_of = _instant(truth.clock)
-    as_of_day = _reporting_day(as_of)
+    as_of_day = _reporting_day(as_of, zone)
     size: dict[tuple, int] = defaultdict(int)
     reached: dict[tuple, int] = defaultdict(int)
     for person in truth.people:
@@ -75,7 +76,7 @@ def expected_cohorts(truth: Truth, segments: dict[str, str]) -> dict[tuple, dict
             entered = _instant(person[f"{cohort_type}_at"])
             if entered is None or entered > as_of:
                 continue
-            month = _reporting_day(entered).replace(day=1)
+            month = _reporting_day(entered, zone).replace(day=1)
             for segment in _segments(segments[person["person_id"]]):
                 size[(cohort_type, month, *segment)] += 1
                 for stage in stages:
@@ -115,7 +116,9 @@ def percentile_cont(values: list[float], fraction: float) -> float:
 def expected_velocity(truth: Truth, segments: dict[str, str]) -> dict[tuple, dict[str, Any]]:
     """fct_stage_velocity by hand: key (from_stage, period_grain, period_start, segment_type,
     segment) -> the row's values."""
-    censoring = definitions()["velocity_censoring_days"] * DAY
+    agreed = definitions()
+    censoring = agreed["velocity_censoring_days"] * DAY
+    zone = ZoneInfo(agreed["reporting_timezone"])
     as_of = _instant(truth.clock)
     groups: dict[tuple, dict[str, Any]] = defaultdict(
         lambda: {"entered": 0, "chance": 0, "to_date": 0, "days": []})
@@ -127,7 +130,7 @@ def expected_velocity(truth: Truth, segments: dict[str, str]) -> dict[tuple, dic
             reached = end is not None and start <= end <= as_of
             chance = start + censoring <= as_of
             converted = chance and reached and end - start <= censoring
-            day = _reporting_day(start)
+            day = _reporting_day(start, zone)
             for grain, period in (("month", day.replace(day=1)),
                                   ("week", day - timedelta(days=day.weekday()))):
                 for segment in _segments(segments[person["person_id"]]):
