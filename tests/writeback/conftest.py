@@ -67,11 +67,10 @@ class Planned:
     warehouse: Path
     result: dg.ExecuteInProcessResult
 
-    def copy_to(self, warehouse: Path) -> Path:
+    def copy_to(self, warehouse: Path) -> None:
         """Start a test from this night: plan mode wrote nothing, so a new sandbox of the same
         org and a copy of the warehouse are where the next nightly would start."""
         shutil.copy(self.warehouse, warehouse)
-        return warehouse
 
 
 @pytest.fixture(scope="module")
