@@ -7,6 +7,7 @@ from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from itertools import pairwise
 
 from pipelines.digest.formatting import axis_value, conversion, kpi_value, percent, stage_name
 from pipelines.digest.model import Burnup, CohortChart, FunnelStage
@@ -174,15 +175,24 @@ def cohort_svg(chart: CohortChart, width: int = 520, height: int = 240) -> str:
             "_days", " d")
         parts.append(_text(left + i * step, height - 8, label, anchor="middle"))
     shades = COHORT_SHADES[-len(chart.rows):] if chart.rows else ()
+    labels = []
     for row, color in zip(chart.rows, shades, strict=False):
-        points = [(left + i * step, y(rate)) for i, rate in enumerate(row.reach_rates)
-                  if rate is not None]
-        if not points:
-            continue
-        parts.append(_polyline(points, color))
-        last_x, last_y = points[-1]
-        parts.append(f"<circle cx='{last_x:.1f}' cy='{last_y:.1f}' r='3' fill='{color}'/>")
-        parts.append(_text(width - right + 6, last_y + 4, row.cohort_month.strftime("%b %Y"),
-                           fill=color))
+        points = [(left + i * step, y(rate)) if rate is not None else None
+                  for i, rate in enumerate(row.reach_rates)]
+        # a line only between windows lived through one after the other: no line across a gap
+        for a, b in pairwise(points):
+            if a is not None and b is not None:
+                parts.append(_polyline([a, b], color))
+        drawn = [point for point in points if point is not None]
+        for cx, cy in drawn:
+            parts.append(f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='3' fill='{color}'/>")
+        if drawn:
+            labels.append((drawn[-1][1], row.cohort_month.strftime("%b %Y"), color))
+    # month labels at the right, nudged apart so close lines keep readable labels
+    previous_y = -math.inf
+    for label_y, text, color in sorted(labels):
+        label_y = max(label_y, previous_y + 12)
+        parts.append(_text(width - right + 6, label_y + 4, text, fill=color))
+        previous_y = label_y
     parts.append("</svg>")
     return "".join(parts)

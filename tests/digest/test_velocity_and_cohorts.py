@@ -138,5 +138,8 @@ def test_the_scorecard_reads_in_the_catalogue_order(digest: Digest) -> None:
 def test_html_has_the_cohort_chart(digest: Digest, tmp_path: Path) -> None:
     html = write_digest(digest, tmp_path).html_path.read_text()
     [chart] = re.findall(r"<svg class='chart cohorts'.*?</svg>", html)
-    drawn = [row for row in digest.cohorts.rows if any(r is not None for r in row.reach_rates)]
-    assert chart.count("class='series'") == len(drawn) > 0
+    rates = [row.reach_rates for row in digest.cohorts.rows]
+    # a point per window lived through, a line only between two such windows side by side
+    assert chart.count("<circle") == sum(r is not None for row in rates for r in row) > 0
+    assert chart.count("class='series'") == sum(
+        a is not None and b is not None for row in rates for a, b in pairwise(row))
