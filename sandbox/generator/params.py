@@ -119,13 +119,15 @@ PORTAL_ID = 24681357
 # "hubspot": HubSpot alone: reps work contacts, log activities and run deals in HubSpot.
 TOPOLOGIES = ("hubspot+salesforce", "hubspot")
 DEFAULT_TOPOLOGY = "hubspot+salesforce"
-# HubSpot as the CRM: the agreed definitions name these (HubSpot's default hs_lead_status options)
+# HubSpot as the CRM: HubSpot's default hs_lead_status options; the agreed definitions name the
+# ones that mean SAL, SQL and rejected (read from the definitions, as above)
 HS_LEAD_STATUSES = ("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED",
                     "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")
-HS_SAL_LEAD_STATUS, HS_SQL_LEAD_STATUS, HS_REJECTED_LEAD_STATUS = ("IN_PROGRESS", "OPEN_DEAL",
-                                                                   "UNQUALIFIED")
+HS_SAL_LEAD_STATUS = _AGREED["hubspot_sal_lead_status"]["value"]
+HS_SQL_LEAD_STATUS = _AGREED["hubspot_sql_lead_status"]["value"]
+HS_REJECTED_LEAD_STATUS = _AGREED["hubspot_rejected_lead_status"]["value"]
 # HubSpot has no rejection reason on contacts; portals add one (like Salesforce's custom field)
-HS_REJECTION_REASON_PROPERTY = "disqualification_reason"
+HS_REJECTION_REASON_PROPERTY = _AGREED["hubspot_rejection_reason_property"]["value"]
 HS_CRM_DEFINITIONS = {"hubspot_sal_lead_status": HS_SAL_LEAD_STATUS,
                       "hubspot_sql_lead_status": HS_SQL_LEAD_STATUS,
                       "hubspot_rejected_lead_status": HS_REJECTED_LEAD_STATUS,
