@@ -34,8 +34,7 @@ SEED, SCALE = 11, 500   # ~500 people: every model and test has rows; Spark on 2
 
 # Goal tracking (seeds, snapshots, goal models) is built with the other targets but left out on
 # Spark: its seed declares varchar column types, which Spark rejects without a length.
-SPARK_EXCLUDE = ("path:seeds", "path:snapshots", "path:models/marts/goals",
-                 "path:models/intermediate/goals")
+SPARK_EXCLUDE = ("path:seeds", "path:snapshots", "path:models/marts/goals")
 CORE_MARTS = {"dim_definitions", "dim_people", "fct_campaign_performance", "fct_lead_handoffs",
               "fct_lifecycle_events", "fct_opportunities", "rpt_definition_drift"}
 
