@@ -32,7 +32,7 @@ import psycopg2
 import yaml
 
 from pipelines import settings
-from pipelines.agreed_definitions import DefinitionsError, checked_definitions
+from pipelines.agreed_definitions import DefinitionsError, checked_definitions, goal_kpis
 from pipelines.defs.resources import dbt_executable
 from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.warehouse.duckdb import connect_duckdb
@@ -40,7 +40,7 @@ from pipelines.warehouse.duckdb import connect_duckdb
 # The figures compared: (KPI, label) from marts.rpt_goal_scorecard, for the month and the quarter.
 COMPARED_KPIS = [("mqls", "MQLs"), ("sals", "SALs"), ("sqls", "SQLs"),
                  ("sla_attainment", "SLA attainment"), ("mql_to_sql_rate", "MQL->SQL rate")]
-RATE_KPIS = {"sla_attainment", "mql_to_sql_rate"}
+RATE_KPIS = frozenset(kpi.name for kpi in goal_kpis() if kpi.kind == "rate")
 # What the what-if builds: the marts and everything they read, and the check of the Lead statuses
 # against Salesforce (the other data tests belong to the nightly).
 BUILD = ("build", "--select", "+path:models/marts", "+lead_statuses_known_to_salesforce",
