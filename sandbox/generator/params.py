@@ -20,6 +20,11 @@ MQL_SCORE_THRESHOLD = _AGREED["mql_score_threshold"]["value"]
 SLA_FIRST_TOUCH_HOURS = _AGREED["sla_first_touch_hours"]["value"]
 # The people with free mail use these providers (the population picks one by its index).
 FREE_EMAIL_DOMAINS = tuple(_AGREED["free_email_domains"]["value"])
+# The Lead Statuses reps set: accepted, qualified, rejected (and the one a Lead starts in).
+OPEN_LEAD_STATUS = "Open - Not Contacted"
+SAL_LEAD_STATUS = _AGREED["sal_lead_status"]["value"]
+SQL_LEAD_STATUS = _AGREED["sql_lead_status"]["value"]
+REJECTED_LEAD_STATUS = _AGREED["rejected_lead_status"]["value"]
 # An e-mail is valid when lower(trim(email)) matches this; otherwise the record is its own person.
 VALID_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -106,8 +106,8 @@ def campaigns(snap: Snapshot) -> list[dict[str, Any]]:
 
 def _status_changes(snap: Snapshot, r: int) -> list[tuple[int, str]]:
     ld, c = snap.tl.leads, snap.clock
-    changes = [(int(ld.working[r]), "Working - Contacted"), (int(ld.qualified[r]), "Qualified"),
-               (int(ld.unqualified[r]), "Unqualified")]
+    changes = [(int(ld.working[r]), pm.SAL_LEAD_STATUS), (int(ld.qualified[r]), pm.SQL_LEAD_STATUS),
+               (int(ld.unqualified[r]), pm.REJECTED_LEAD_STATUS)]
     return sorted((t, s) for t, s in changes if t <= c)
 
 
@@ -124,7 +124,7 @@ def leads(snap: Snapshot) -> list[dict[str, Any]]:
     for k, r in enumerate(rows.tolist()):
         p = int(ld.person[r])
         changes = _status_changes(snap, r)
-        status = changes[-1][1] if changes else "Open - Not Contacted"
+        status = changes[-1][1] if changes else pm.OPEN_LEAD_STATUS
         email = snap.email_of(p, bool(ld.mess[r]) or bool(ld.is_dup[r]), r + 1)
         is_conv = converted[k] is not None
         opp = ld.opp[r]
@@ -137,7 +137,7 @@ def leads(snap: Snapshot) -> list[dict[str, Any]]:
                "Email": email, "Title": names.JOB_TITLES[people.title[p]],
                "LeadSource": pm.LEAD_SOURCE_FOR_HS[pm.HS_SOURCES[people.source[p]]]
                if ld.synced[r] else pm.DIRECT_LEAD_SOURCES[ld.source[r]],
-               "Status": "Qualified" if is_conv else status,
+               "Status": pm.SQL_LEAD_STATUS if is_conv else status,
                "Industry": names.INDUSTRIES[tl.accounts.industry[people.account[p]]],
                "Country": tl.accounts.country[people.account[p]],
                "OwnerId": owner,
@@ -147,7 +147,7 @@ def leads(snap: Snapshot) -> list[dict[str, Any]]:
                "ConvertedAccountId": snap.account_ids[people.account[p]] if is_conv else None,
                "ConvertedOpportunityId": snap.opp_ids[opp] if is_conv and opp >= 0 else None,
                "Disqualification_Reason__c": pm.DISQUALIFICATION_REASONS[ld.reason[r]]
-               if status == "Unqualified" else None,
+               if status == pm.REJECTED_LEAD_STATUS else None,
                # a formula field: computed by Salesforce, never written
                "Email_Domain__c": email.strip().rpartition("@")[2].lower() if email else None,
                **_stamps(created[k], modified[k], bool(deleted[k]))}
@@ -161,11 +161,11 @@ def lead_history(snap: Snapshot) -> list[dict[str, Any]]:
     rows_out: list[tuple[int, int, int, str, Any, Any, str | None]] = []
     for r in snap.lead_visible.tolist():
         rows_out.append((int(ld.created[r]), r, 0, "created", None, None, None))
-        previous = "Open - Not Contacted"
+        previous = pm.OPEN_LEAD_STATUS
         for k, (t, status) in enumerate(_status_changes(snap, r), start=1):
             rows_out.append((t, r, k, "Status", previous, status, "DynamicEnum"))
             previous = status
-            if status == "Unqualified":
+            if status == pm.REJECTED_LEAD_STATUS:
                 rows_out.append((t, r, 5, "Disqualification_Reason__c", None,
                                  pm.DISQUALIFICATION_REASONS[ld.reason[r]], "DynamicEnum"))
         if ld.converted[r] <= c:   # Status is already Qualified: conversion needs it

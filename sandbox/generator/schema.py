@@ -15,7 +15,8 @@ REF = "reference"
 _STAMPS = [("Id", "id"), ("IsDeleted", "boolean"), ("CreatedDate", "datetime"),
            ("CreatedById", REF, ["User"]), ("LastModifiedDate", "datetime"),
            ("SystemModstamp", "datetime")]
-LEAD_STATUSES = ["Open - Not Contacted", "Working - Contacted", "Qualified", "Unqualified"]
+LEAD_STATUSES = [pm.OPEN_LEAD_STATUS, pm.SAL_LEAD_STATUS, pm.SQL_LEAD_STATUS,
+                 pm.REJECTED_LEAD_STATUS]
 SF_FIELDS: dict[str, list[tuple[Any, ...]]] = {
     "User": [*(f for f in _STAMPS if f[0] not in ("IsDeleted", "CreatedById")),
              ("Username", "string"), ("Email", "email"), ("FirstName", "string"),

@@ -101,7 +101,7 @@ def test_sal_matches_a_task_or_lead_history_row(world_and_truth: tuple[World, Tr
         if not task["IsDeleted"]:
             touches.setdefault(task["WhoId"], []).append(_t(task["CreatedDate"]))
     for row in world.salesforce_records("LeadHistory"):
-        if row["Field"] == "Status" and row["NewValue"] == "Working - Contacted":
+        if row["Field"] == "Status" and row["NewValue"] == pm.SAL_LEAD_STATUS:
             touches.setdefault(row["LeadId"], []).append(_t(row["CreatedDate"]))
     window = pm.SLA_FIRST_TOUCH_HOURS * 3600
     sals = 0
