@@ -15,7 +15,8 @@ from tests.dbt.conftest import DBT, DBT_PROJECT
 
 CONTRACTS = ("person_records", "record_merges", "lifecycle_evidence", "sales_touches",
              "opportunities", "opportunity_people", "campaigns", "campaign_touches",
-             "opportunity_stage_changes", "account_records", "account_people")
+             "opportunity_stage_changes", "account_records", "account_people",
+             "owners")
 
 
 def _parse(work: Path, sources: str | None) -> subprocess.CompletedProcess:
