@@ -32,6 +32,22 @@ def sandbox(generated: tuple[World, Truth]) -> Iterator[Sandbox]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def built_hubspot_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[World, Truth, Path]:
+    """The shared world's seed and size as a company on HubSpot alone (topology "hubspot"),
+    landed and built as that stack builds it (SAMEPAGE_SOURCES=hubspot, one `dbt build`; the
+    unit tests, whose inputs name both sources' models, run in the two-source build): for
+    every test of a HubSpot-only stack. Tests that change it use a copy."""
+    world, truth = generate(TEST_SEED, TEST_SCALE, topology="hubspot")
+    work = tmp_path_factory.mktemp("built-hubspot-only")
+    warehouse = work / "warehouse.duckdb"
+    load_world(warehouse, world)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SAMEPAGE_SOURCES", "hubspot")
+        dbt_invoke(warehouse, work, "build", vars={"as_of": truth.clock})
+    return world, truth, warehouse
+
+
 QUARANTINED = [("raw_hubspot.contacts", "record has no primary key"),
                ("raw_hubspot.contacts", "record has no primary key"),
                ("raw_salesforce.lead", "record is a list, not an object")]
