@@ -304,14 +304,9 @@ def test_the_account_funnel_metrics_count_the_accounts(two_tools: Case, tmp_path
     }
 
 
-def test_hubspot_only_world_makes_accounts_of_companies(
-        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    world, truth = generate(SEED, SCALE, topology="hubspot")
-    # HubSpot alone: the HubSpot-only stack (stage_sources' first enabled source decides);
-    # unit tests name both sources' models as inputs, so they run in the two-source build
-    monkeypatch.setenv("SAMEPAGE_SOURCES", "hubspot")
-    warehouse = _build(tmp_path_factory, world, truth, "accounts-hubspot",
-                       exclude=("test_type:unit",))
+def test_hubspot_only_world_makes_accounts_of_companies(built_hubspot_only) -> None:
+    # the session's HubSpot-only company, built as that stack builds it (tests/conftest.py)
+    world, truth, warehouse = built_hubspot_only
     expected, built = expected_accounts(world, truth), read_accounts(duckdb_query(warehouse))
     assert all(key and all(k.startswith("hubspot_company:") for k in key)
                for key in built.accounts)

@@ -8,20 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sandbox.generator import generate
 from sandbox.generator.hubspot_crm import ACTIVITY_TYPES
-from tests.dbt.conftest import dbt_invoke
-from tests.dbt.raw_loader import load_world
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory):
-    world, _ = generate(7, 1500, topology="hubspot")
-    work = tmp_path_factory.mktemp("hubspot-crm-staging")
-    warehouse = work / "warehouse.duckdb"
-    load_world(warehouse, world)
-    # build = the views and their tests (unique / not_null keys, accepted activity types)
-    dbt_invoke(warehouse, work, "build", "--select", "path:models/staging/hubspot")
+def staged(built_hubspot_only):
+    """The session's HubSpot-only company, built (the staging views and their key tests among
+    it: unique / not_null keys, accepted activity types)."""
+    world, _, warehouse = built_hubspot_only
     return world, warehouse
 
 

@@ -12,28 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sandbox.generator import Truth, generate
+from sandbox.generator import Truth
 from sandbox.world import World
-from tests.dbt.conftest import dbt_invoke
-from tests.dbt.raw_loader import load_world
 from tests.dbt.truth_check import compare_with_truth, marts_totals
-
-SEED, SCALE = 7, 1500
 
 
 @pytest.fixture(scope="module")
-def hubspot_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[World, Truth, Path]:
-    world, truth = generate(SEED, SCALE, topology="hubspot")
-    work = tmp_path_factory.mktemp("hubspot-crm-truth")
-    warehouse = work / "warehouse.duckdb"
-    load_world(warehouse, world)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("SAMEPAGE_SOURCES", "hubspot")
-        # as the nightly builds: the unit tests (whose inputs name Salesforce models too) run in
-        # the all-sources builds
-        dbt_invoke(warehouse, work, "build", "--exclude-resource-type", "unit_test",
-                   vars={"as_of": truth.clock})
-    return world, truth, warehouse
+def hubspot_only(built_hubspot_only: tuple[World, Truth, Path]) -> tuple[World, Truth, Path]:
+    """The session's HubSpot-only company, built as that stack builds it (tests/conftest.py)."""
+    return built_hubspot_only
 
 
 def test_hubspot_only_marts_agree_with_the_truth(hubspot_only) -> None:
