@@ -31,6 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from pipelines.defs.dbt import NIGHTLY_BUILD  # noqa: E402
+from pipelines.warehouse import duckdb as duckdb_warehouse  # noqa: E402
 from sandbox.generator import generate  # noqa: E402
 from sandbox.generator.formats import iso, ms  # noqa: E402
 from sandbox.generator.params import DAY, DEFAULT_TOPOLOGY, TOPOLOGIES  # noqa: E402
@@ -75,9 +76,14 @@ def main() -> None:
     parser.add_argument("--topology", choices=TOPOLOGIES, default=DEFAULT_TOPOLOGY,
                         help="the generated company's tools; only those sources are enabled")
     parser.add_argument("--days", type=float, default=1.0, help="how far to advance the world")
+    parser.add_argument("--landing-memory-limit", default="3GB",
+                        help="DuckDB's memory limit while the world lands (not for dbt)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the warehouse here (default: a temporary directory)")
     args = parser.parse_args()
+    # The generated world stays in this process while it lands (~16 GB at 1,000,000 people):
+    # DuckDB's buffer pool must not also take its default 80 % of the memory beside it.
+    duckdb_warehouse.OFFLINE["memory_limit"] = args.landing_memory_limit
     # the nightly of a company running these tools enables only their sources (README)
     os.environ["SAMEPAGE_SOURCES"] = args.topology.replace("+", ",")
 
