@@ -103,7 +103,7 @@ deals_won as (
         on
             deal_stage_history.pipeline = pipeline_stages.pipeline_id
             and {{ json_text('entry.value', 'value') }} = pipeline_stages.stage_id
-    where pipeline_stages.is_closed and pipeline_stages.probability = 1
+    where {{ hubspot_stage_is_won('pipeline_stages') }}
     group by deal_stage_history.hubspot_deal_id
 
 ),

@@ -92,7 +92,7 @@ final as (
         -- a single-currency portal has no deal_currency_code
         cast(null as {{ dbt.type_string() }}) as currency_code,
         coalesce(pipeline_stages.is_closed, false) as is_closed,
-        coalesce(pipeline_stages.is_closed and pipeline_stages.probability = 1, false) as is_won,
+        {{ hubspot_stage_is_won('pipeline_stages') }} as is_won,
         deals.created_at,
         cast(deals.close_at as date) as close_date,
         coalesce(history_summary.stage_change_count, 0) as stage_change_count,

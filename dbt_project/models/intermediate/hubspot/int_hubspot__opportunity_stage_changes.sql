@@ -48,7 +48,7 @@ final as (
         cast(stage_history.close_at as date) as close_date,
         cast(pipeline_stages.probability * 100 as numeric(28, 6)) as probability,
         coalesce(pipeline_stages.is_closed, false) as is_closed,
-        coalesce(pipeline_stages.is_closed and pipeline_stages.probability = 1, false) as is_won,
+        {{ hubspot_stage_is_won('pipeline_stages') }} as is_won,
         stage_history.is_deleted,
         stage_history.extracted_at
     from stage_history
